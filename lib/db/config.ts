@@ -1,0 +1,25 @@
+import { resolve } from "node:path";
+
+/**
+ * Database settings from the environment, read in one place.
+ * - DATABASE_URL set: a PostgreSQL server (owner role: runs migrations).
+ * - DATABASE_URL unset: embedded PGlite in DATA_DIR (default ./.data).
+ */
+export type DatabaseMode = "server" | "embedded";
+
+export interface DatabaseConfig {
+  mode: DatabaseMode;
+  databaseUrl?: string;
+  dataDir: string;
+  poolMax: number;
+}
+
+export function databaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  return {
+    mode: databaseUrl ? "server" : "embedded",
+    databaseUrl,
+    dataDir: resolve(env.DATA_DIR?.trim() || ".data"),
+    poolMax: Number(env.DATABASE_POOL_MAX ?? 10) || 10,
+  };
+}
