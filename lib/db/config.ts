@@ -19,7 +19,7 @@ export function databaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseCo
   return {
     mode: databaseUrl ? "server" : "embedded",
     databaseUrl,
-    dataDir: resolve(env.DATA_DIR?.trim() || ".data"),
+    dataDir: resolve(/*turbopackIgnore: true*/ env.DATA_DIR?.trim() || ".data"),
     poolMax: Number(env.DATABASE_POOL_MAX ?? 10) || 10,
   };
 }

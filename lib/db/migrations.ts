@@ -61,13 +61,13 @@ export function loadMigrations(plane: Plane, root = MIGRATIONS_ROOT): Migration[
   const key = `${root}:${plane}`;
   const cached = cache.get(key);
   if (cached) return cached;
-  const dir = join(root, plane);
-  const migrations = readdirSync(dir)
+  const dir = join(/*turbopackIgnore: true*/ root, plane);
+  const migrations = readdirSync(/*turbopackIgnore: true*/ dir)
     .filter((file) => file.endsWith(".sql"))
     .map((file) => {
       const match = FILE_PATTERN.exec(file);
       if (!match) throw new Error(`Migration file name must look like 0001_name.sql: ${file}`);
-      const sql = readFileSync(join(dir, file), "utf8");
+      const sql = readFileSync(/*turbopackIgnore: true*/ join(dir, file), "utf8");
       return { version: match[1], name: match[2], sql, checksum: checksum(sql) };
     })
     .sort((a, b) => a.version.localeCompare(b.version));
@@ -90,10 +90,9 @@ function describe(target: MigrationTarget): string {
 }
 
 async function readApplied(db: SqlExecutor, target: MigrationTarget): Promise<AppliedRow[] | null> {
-  const exists = await db.query<{ found: boolean }>(
-    "SELECT to_regclass($1) IS NOT NULL AS found",
-    [`${quoteIdent(target.schema)}.schema_migrations`],
-  );
+  const exists = await db.query<{ found: boolean }>("SELECT to_regclass($1) IS NOT NULL AS found", [
+    `${quoteIdent(target.schema)}.schema_migrations`,
+  ]);
   if (!exists[0]?.found) return null;
   return db.query<AppliedRow>(
     `SELECT version, checksum FROM ${quoteIdent(target.schema)}.schema_migrations WHERE plane = $1 ORDER BY version`,

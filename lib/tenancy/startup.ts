@@ -16,8 +16,10 @@ export async function prepareDatabase(env: NodeJS.ProcessEnv = process.env): Pro
   if (embedded || env.MIGRATE_ON_START === "1") {
     const { control, tenant } = await migrateMainDatabase(connection);
     const applied = [...control.applied.map((v) => `control/${v}`), ...tenant.applied.map((v) => `tenant/${v}`)];
-    console.log(`[db] ${connection.mode} database at version control/${control.version} tenant/${tenant.version}` +
-      (applied.length ? ` (applied ${applied.join(", ")})` : ""));
+    console.log(
+      `[db] ${connection.mode} database at version control/${control.version} tenant/${tenant.version}` +
+        (applied.length ? ` (applied ${applied.join(", ")})` : ""),
+    );
   }
   if (embedded || env.SEED_DEMO === "1") {
     const seeded = await seedDemoData(await controlDb(), await sharedTenantPlane());

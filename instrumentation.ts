@@ -1,0 +1,9 @@
+/**
+ * Runs once per server process, before the first request is served: in embedded mode the
+ * database is migrated and the demo tenants are created here (lib/tenancy/startup.ts).
+ */
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { prepareDatabase } = await import("./lib/tenancy/startup");
+  await prepareDatabase();
+}

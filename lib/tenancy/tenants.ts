@@ -1,0 +1,49 @@
+import { controlDb } from "@/lib/db/control";
+
+/** What a tenant page needs to render: identity, status and branding. */
+export interface TenantSummary {
+  id: string;
+  slug: string;
+  name: string;
+  status: string;
+  tier: string;
+  planName: string;
+  isolationLevel: string;
+  branding: { primaryColor: string; secondaryColor: string; logoUrl: string | null; faviconUrl: string | null };
+  locale: { currency: string; language: string; timezone: string };
+}
+
+const DEFAULT_BRANDING = { primaryColor: "#2563eb", secondaryColor: "#1e40af", logoUrl: null, faviconUrl: null };
+
+/** Looks a tenant up by slug; only active tenants are served (others read as unknown). */
+export async function findActiveTenantBySlug(slug: string): Promise<TenantSummary | null> {
+  const db = await controlDb();
+  const tenant = await db.tenant.findUnique({
+    where: { slug },
+    include: { settings: true, plan: { select: { name: true } } },
+  });
+  if (!tenant || tenant.status !== "active" || tenant.deletedAt) return null;
+  const settings = tenant.settings;
+  return {
+    id: tenant.id,
+    slug: tenant.slug,
+    name: tenant.name,
+    status: tenant.status,
+    tier: tenant.tier,
+    planName: tenant.plan.name,
+    isolationLevel: tenant.isolationLevel,
+    branding: settings
+      ? {
+          primaryColor: settings.primaryColor,
+          secondaryColor: settings.secondaryColor,
+          logoUrl: settings.logoUrl,
+          faviconUrl: settings.faviconUrl,
+        }
+      : DEFAULT_BRANDING,
+    locale: {
+      currency: settings?.defaultCurrency ?? "USD",
+      language: settings?.defaultLanguage ?? "en",
+      timezone: settings?.defaultTimezone ?? "UTC",
+    },
+  };
+}
