@@ -15,15 +15,21 @@ export function proxy(request: NextRequest): NextResponse {
 
   const match = classifyHost(request.headers.get("host"));
   if (match.kind === "subdomain") {
+    headers.set(TENANT_SLUG_HEADER, match.slug);
+    // Route handlers live at app/api/ for every host; they read the tenant from the header.
+    if (isApiPath(request.nextUrl.pathname)) return NextResponse.next({ request: { headers } });
     const url = request.nextUrl.clone();
     url.pathname = `/${match.slug}${url.pathname === "/" ? "" : url.pathname}`;
-    headers.set(TENANT_SLUG_HEADER, match.slug);
     return NextResponse.rewrite(url, { request: { headers } });
   }
   if (match.kind === "root") return NextResponse.next({ request: { headers } });
 
   // Reserved names and unknown hosts never reach a tenant.
   return NextResponse.rewrite(new URL("/unknown-host", request.url), { request: { headers } });
+}
+
+function isApiPath(pathname: string): boolean {
+  return pathname === "/api" || pathname.startsWith("/api/");
 }
 
 export const config = {

@@ -11,6 +11,9 @@ export interface TenantSummary {
   isolationLevel: string;
   branding: { primaryColor: string; secondaryColor: string; logoUrl: string | null; faviconUrl: string | null };
   locale: { currency: string; language: string; timezone: string };
+  sessionTimeoutMinutes: number;
+  passwordPolicy: unknown;
+  features: Record<string, boolean>;
 }
 
 const DEFAULT_BRANDING = { primaryColor: "#2563eb", secondaryColor: "#1e40af", logoUrl: null, faviconUrl: null };
@@ -20,7 +23,7 @@ export async function findActiveTenantBySlug(slug: string): Promise<TenantSummar
   const db = await controlDb();
   const tenant = await db.tenant.findUnique({
     where: { slug },
-    include: { settings: true, plan: { select: { name: true } } },
+    include: { settings: true, plan: { select: { name: true, features: true } } },
   });
   if (!tenant || tenant.status !== "active" || tenant.deletedAt) return null;
   const settings = tenant.settings;
@@ -45,5 +48,16 @@ export async function findActiveTenantBySlug(slug: string): Promise<TenantSummar
       language: settings?.defaultLanguage ?? "en",
       timezone: settings?.defaultTimezone ?? "UTC",
     },
+    sessionTimeoutMinutes: settings?.sessionTimeoutMinutes ?? 60,
+    passwordPolicy: settings?.passwordPolicy ?? {},
+    features: planFeatures(tenant.plan.features),
   };
+}
+
+function planFeatures(raw: unknown): Record<string, boolean> {
+  const features: Record<string, boolean> = {};
+  if (raw && typeof raw === "object" && !Array.isArray(raw)) {
+    for (const [key, value] of Object.entries(raw)) features[key] = value === true;
+  }
+  return features;
 }

@@ -1,0 +1,79 @@
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import type { ReactNode } from "react";
+import { openWorkspace, signOutAction } from "@/lib/auth/actions";
+import { requireMember, workspacesOf } from "@/lib/auth/session";
+import { ForbiddenError, UnauthenticatedError } from "@/lib/http/errors";
+import { requireTenantForRoute } from "@/lib/tenancy/current";
+
+/** Everything inside a workspace requires a signed-in member of this tenant. */
+export default async function WorkspaceLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ tenant: string }>;
+}) {
+  const tenant = await requireTenantForRoute((await params).tenant);
+  let membership;
+  try {
+    membership = await requireMember(tenant);
+  } catch (error) {
+    if (error instanceof UnauthenticatedError) redirect("/sign-in");
+    if (error instanceof ForbiddenError) {
+      return (
+        <main className="mx-auto max-w-xl px-6 py-16 text-center" data-testid="not-a-member">
+          <h1 className="text-2xl font-bold">You are not a member of {tenant.name}</h1>
+          <p className="mt-2 text-slate-600">Ask one of its admins for an invitation, or sign in with another account.</p>
+          <form action={signOutAction} className="mt-6">
+            <button className="underline">Sign out</button>
+          </form>
+        </main>
+      );
+    }
+    throw error;
+  }
+  const workspaces = await workspacesOf(membership.user.id);
+  return (
+    <>
+      <nav className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-6xl items-center justify-between px-6 py-2 text-sm">
+          <div className="flex gap-4">
+            <Link href="/" className="font-medium">
+              Dashboard
+            </Link>
+          </div>
+          <div className="flex items-center gap-4">
+            {workspaces.length > 1 && (
+              <details className="relative" data-testid="tenant-switcher">
+                <summary className="cursor-pointer">Switch workspace</summary>
+                <ul className="absolute right-0 z-10 mt-2 w-56 rounded-lg border border-slate-200 bg-white p-2 shadow">
+                  {workspaces.map((w) => (
+                    <li key={w.id}>
+                      <form action={openWorkspace}>
+                        <input type="hidden" name="tenantId" value={w.id} />
+                        <button
+                          disabled={w.id === tenant.id}
+                          className="block w-full rounded px-2 py-1 text-left hover:bg-slate-100 disabled:font-semibold"
+                        >
+                          {w.name}
+                        </button>
+                      </form>
+                    </li>
+                  ))}
+                </ul>
+              </details>
+            )}
+            <span className="text-slate-500" data-testid="signed-in-as">
+              {membership.user.email} · {membership.role}
+            </span>
+            <form action={signOutAction}>
+              <button className="underline">Sign out</button>
+            </form>
+          </div>
+        </div>
+      </nav>
+      {children}
+    </>
+  );
+}

@@ -1,0 +1,127 @@
+import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { z } from "zod";
+import { controlDb } from "@/lib/db/control";
+import { clientIp, hostScope, PLATFORM_SCOPE } from "./host-scope";
+import { consumeOneTimeToken } from "./one-time-tokens";
+import { verifyPassword } from "./passwords";
+import { authSecret } from "./secret";
+import { signInThrottles } from "./throttle";
+
+/**
+ * Auth.js (next-auth 5) with JWT sessions. Cookies carry no Domain attribute, so each
+ * host (acme.example.com, globex.example.com, app.acme.com) holds its own session, and
+ * every token records the scope it was issued for — a tenant id, or "platform" on the
+ * root domain — so a token copied to another host is refused (lib/auth/session.ts).
+ */
+
+class TooManyAttempts extends CredentialsSignin {
+  code = "rate_limited";
+}
+class NotAMember extends CredentialsSignin {
+  code = "not_a_member";
+}
+
+const passwordInput = z.object({ email: z.string().trim().toLowerCase().email(), password: z.string().min(1).max(256) });
+const tokenInput = z.object({ token: z.string().min(16).max(200) });
+
+interface SignedInUser {
+  id: string;
+  email: string;
+  name: string | null;
+  platformRole: string | null;
+  scope: string;
+}
+
+async function assertMayEnter(userId: string, scope: string): Promise<void> {
+  if (scope === PLATFORM_SCOPE) return;
+  const db = await controlDb();
+  const membership = await db.membership.findUnique({ where: { tenantId_userId: { tenantId: scope, userId } } });
+  if (!membership) throw new NotAMember();
+}
+
+async function signedIn(user: { id: string; email: string; name: string | null; platformRole: string | null }, scope: string) {
+  const db = await controlDb();
+  await db.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
+  return { ...user, scope } satisfies SignedInUser;
+}
+
+export const authConfig = (): NextAuthConfig => ({
+  secret: authSecret(),
+  trustHost: true,
+  session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+  pages: { signIn: "/sign-in", error: "/sign-in" },
+  providers: [
+    Credentials({
+      id: "password",
+      name: "Email and password",
+      credentials: { email: {}, password: {} },
+      async authorize(raw) {
+        const parsed = passwordInput.safeParse(raw);
+        if (!parsed.success) return null;
+        const { email, password } = parsed.data;
+        const throttles = signInThrottles();
+        const wait = Math.max(throttles.account.hit(email), throttles.ip.hit(await clientIp()));
+        if (wait > 0) throw new TooManyAttempts();
+
+        const db = await controlDb();
+        const user = await db.user.findUnique({ where: { email } });
+        // Verify even for unknown users? Argon2 is the slow part; skipping it for unknown
+        // e-mails would reveal which accounts exist through timing.
+        const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, password);
+        if (!user || !user.passwordHash || !ok) return null;
+        const scope = await hostScope();
+        await assertMayEnter(user.id, scope);
+        throttles.account.reset(email);
+        return signedIn(user, scope);
+      },
+    }),
+    Credentials({
+      id: "one-time-token",
+      name: "Magic link or handoff",
+      credentials: { token: {}, purpose: {} },
+      async authorize(raw) {
+        const parsed = tokenInput.safeParse(raw);
+        if (!parsed.success) return null;
+        const purpose = (raw as { purpose?: string }).purpose === "handoff" ? "handoff" : "magic-link";
+        const claims = await consumeOneTimeToken(parsed.data.token, purpose);
+        const scope = await hostScope();
+        // A token is only valid on the host it was issued for.
+        if (!claims || claims.scope !== scope) return null;
+        const db = await controlDb();
+        const user = await db.user.findUnique({ where: { id: claims.userId } });
+        if (!user) return null;
+        await assertMayEnter(user.id, scope);
+        if (purpose === "magic-link" && !user.emailVerified) {
+          await db.user.update({ where: { id: user.id }, data: { emailVerified: new Date() } });
+        }
+        return signedIn(user, scope);
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user) {
+        const u = user as SignedInUser;
+        token.uid = u.id;
+        token.platformRole = u.platformRole;
+        token.scope = u.scope;
+        token.authTime = Math.floor(Date.now() / 1000);
+      }
+      return token;
+    },
+    session({ session, token }) {
+      session.user.id = String(token.uid ?? "");
+      session.platformRole = (token.platformRole as string | null) ?? null;
+      session.scope = String(token.scope ?? "");
+      session.authTime = Number(token.authTime ?? 0);
+      return session;
+    },
+  },
+});
+
+// An Argon2id hash of a random string, so unknown e-mails cost the same as wrong passwords.
+const DUMMY_HASH =
+  "$argon2id$v=19$m=19456,t=2,p=1$tyZBphG4731PmOFYlMISxA$Wlhj8s1R5bA3kLfcXQBqVWhhirZWy/X9/qEIQcLYP5Q";
+
+export const { handlers, auth, signIn, signOut } = NextAuth(() => authConfig());

@@ -1,0 +1,83 @@
+import { controlDb } from "@/lib/db/control";
+import { ForbiddenError, UnauthenticatedError } from "@/lib/http/errors";
+import type { TenantSummary } from "@/lib/tenancy/tenants";
+import { auth } from "./auth";
+import { PLATFORM_SCOPE } from "./host-scope";
+import { can, isRole, type Permission, type Role } from "./permissions";
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string | null;
+  platformRole: string | null;
+}
+
+/**
+ * The signed-in user for the given scope (a tenant, or null for the platform), or null.
+ * A session issued for another scope (a cookie copied between hosts) or older than the
+ * tenant's session timeout counts as no session.
+ */
+export async function sessionUser(tenant: TenantSummary | null): Promise<SessionUser | null> {
+  const session = await auth();
+  if (!session?.user?.id) return null;
+  if (session.scope !== (tenant?.id ?? PLATFORM_SCOPE)) return null;
+  if (tenant) {
+    const ageSeconds = Date.now() / 1000 - session.authTime;
+    if (ageSeconds > tenant.sessionTimeoutMinutes * 60) return null;
+  }
+  return {
+    id: session.user.id,
+    email: session.user.email ?? "",
+    name: session.user.name ?? null,
+    platformRole: session.platformRole,
+  };
+}
+
+export interface Membership {
+  user: SessionUser;
+  role: Role;
+}
+
+/**
+ * The signed-in member of `tenant`, with the role read from the database on every call
+ * (so a demotion or removal takes effect at once), checked against `permission`.
+ */
+export async function requireMember(tenant: TenantSummary, permission: Permission = "tenant:read"): Promise<Membership> {
+  const user = await sessionUser(tenant);
+  if (!user) throw new UnauthenticatedError();
+  const db = await controlDb();
+  const membership = await db.membership.findUnique({
+    where: { tenantId_userId: { tenantId: tenant.id, userId: user.id } },
+  });
+  if (!membership || !isRole(membership.role)) throw new ForbiddenError("You are not a member of this workspace");
+  if (!can(membership.role, permission)) throw new ForbiddenError();
+  return { user, role: membership.role };
+}
+
+/** The signed-in user's workspaces, for the switcher and the root domain's list. */
+export async function workspacesOf(userId: string) {
+  const db = await controlDb();
+  const memberships = await db.membership.findMany({
+    where: { userId, tenant: { status: "active", deletedAt: null } },
+    include: {
+      tenant: {
+        select: {
+          id: true,
+          slug: true,
+          name: true,
+          tier: true,
+          domains: { where: { isPrimary: true, isVerified: true, isActive: true }, select: { domain: true } },
+        },
+      },
+    },
+    orderBy: { tenant: { name: "asc" } },
+  });
+  return memberships.map((m) => ({
+    id: m.tenant.id,
+    slug: m.tenant.slug,
+    name: m.tenant.name,
+    tier: m.tenant.tier,
+    role: m.role,
+    primaryDomain: m.tenant.domains[0]?.domain ?? null,
+  }));
+}
