@@ -13,7 +13,10 @@ export default async function PlatformSignIn() {
       title="Sign in to LogiAccounting Pro"
       footer={
         <>
-          New here? <Link href="/sign-up" className="text-blue-700 underline">Create an account</Link>
+          New here?{" "}
+          <Link href="/sign-up" className="text-blue-700 underline">
+            Create an account
+          </Link>
         </>
       }
     >

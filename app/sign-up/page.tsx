@@ -10,7 +10,10 @@ export default function SignUpPage() {
       title="Create your account"
       footer={
         <>
-          Already have one? <Link href="/sign-in" className="text-blue-700 underline">Sign in</Link>
+          Already have one?{" "}
+          <Link href="/sign-in" className="text-blue-700 underline">
+            Sign in
+          </Link>
         </>
       }
     >

@@ -17,11 +17,16 @@ export default async function WorkspacesPage() {
         </form>
       </div>
       {workspaces.length === 0 ? (
-        <p className="mt-6 text-slate-600">You are not a member of any workspace yet. Ask an admin for an invitation.</p>
+        <p className="mt-6 text-slate-600">
+          You are not a member of any workspace yet. Ask an admin for an invitation.
+        </p>
       ) : (
         <ul className="mt-6 space-y-3" data-testid="workspace-list">
           {workspaces.map((w) => (
-            <li key={w.id} className="flex items-center justify-between rounded-xl border border-slate-200 bg-white p-4">
+            <li
+              key={w.id}
+              className="flex items-center justify-between rounded-xl border border-slate-200 bg-white p-4"
+            >
               <div>
                 <p className="font-semibold">{w.name}</p>
                 <p className="text-sm text-slate-500">

@@ -13,8 +13,16 @@ export function OneTimeSignIn({ token }: { token: string }) {
     <form action={action} className="space-y-4">
       <input type="hidden" name="token" value={token} />
       <input type="hidden" name="purpose" value="magic-link" />
-      {state.message && <p role="alert" className="text-sm text-red-700">{state.message}</p>}
-      <button type="submit" disabled={pending} className="bg-brand w-full rounded-lg px-4 py-2 font-semibold text-white">
+      {state.message && (
+        <p role="alert" className="text-sm text-red-700">
+          {state.message}
+        </p>
+      )}
+      <button
+        type="submit"
+        disabled={pending}
+        className="bg-brand w-full rounded-lg px-4 py-2 font-semibold text-white"
+      >
         {pending ? "Signing in…" : "Continue to sign in"}
       </button>
     </form>

@@ -11,8 +11,21 @@ export function SignInForm({ next = "/" }: { next?: string }) {
     <div className="space-y-8">
       <form action={passwordAction} className="space-y-4" aria-label="Sign in with password">
         <input type="hidden" name="next" value={next} />
-        <Field label="E-mail" name="email" type="email" autoComplete="email" defaultValue={state.values?.email} errors={state.fieldErrors?.email} />
-        <Field label="Password" name="password" type="password" autoComplete="current-password" errors={state.fieldErrors?.password} />
+        <Field
+          label="E-mail"
+          name="email"
+          type="email"
+          autoComplete="email"
+          defaultValue={state.values?.email}
+          errors={state.fieldErrors?.email}
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          errors={state.fieldErrors?.password}
+        />
         {state.message && (
           <p role="alert" className="text-sm text-red-700">
             {state.message}
@@ -26,15 +39,29 @@ export function SignInForm({ next = "/" }: { next?: string }) {
           {signingIn ? "Signing in…" : "Sign in"}
         </button>
       </form>
-      <form action={linkAction} className="space-y-3 border-t border-slate-200 pt-6" aria-label="E-mail me a sign-in link">
+      <form
+        action={linkAction}
+        className="space-y-3 border-t border-slate-200 pt-6"
+        aria-label="E-mail me a sign-in link"
+      >
         <p className="text-sm text-slate-600">Or get a one-time sign-in link by e-mail.</p>
-        <Field label="E-mail for the link" name="email" type="email" autoComplete="email" errors={linkState.fieldErrors?.email} />
+        <Field
+          label="E-mail for the link"
+          name="email"
+          type="email"
+          autoComplete="email"
+          errors={linkState.fieldErrors?.email}
+        />
         {linkState.message && (
           <p role="status" className="text-sm text-slate-700">
             {linkState.message}
           </p>
         )}
-        <button type="submit" disabled={sending} className="w-full rounded-lg border border-slate-300 px-4 py-2 font-medium">
+        <button
+          type="submit"
+          disabled={sending}
+          className="w-full rounded-lg border border-slate-300 px-4 py-2 font-medium"
+        >
           {sending ? "Sending…" : "E-mail me a link"}
         </button>
       </form>

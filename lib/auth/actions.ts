@@ -40,7 +40,8 @@ export async function signInWithPassword(_prev: FormState, form: FormData): Prom
   const parsed = z
     .object({ email: emailField, password: z.string().min(1, "Enter your password").max(256) })
     .safeParse({ email: form.get("email"), password: form.get("password") });
-  if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error), values: { email: String(form.get("email") ?? "") } };
+  if (!parsed.success)
+    return { fieldErrors: fieldErrors(parsed.error), values: { email: String(form.get("email") ?? "") } };
   try {
     await signIn("password", { ...parsed.data, redirectTo: safeNext(form.get("next")) });
   } catch (error) {
@@ -80,10 +81,15 @@ export async function requestMagicLink(_prev: FormState, form: FormData): Promis
   if (!user) return sent;
   const tenant = await hostTenant();
   if (tenant) {
-    const member = await db.membership.findUnique({ where: { tenantId_userId: { tenantId: tenant.id, userId: user.id } } });
+    const member = await db.membership.findUnique({
+      where: { tenantId_userId: { tenantId: tenant.id, userId: user.id } },
+    });
     if (!member) return sent;
   }
-  const token = await issueOneTimeToken({ purpose: "magic-link", scope: tenant?.id ?? PLATFORM_SCOPE, userId: user.id }, 15 * 60);
+  const token = await issueOneTimeToken(
+    { purpose: "magic-link", scope: tenant?.id ?? PLATFORM_SCOPE, userId: user.id },
+    15 * 60,
+  );
   const link = `${await currentOrigin()}/auth/magic?token=${encodeURIComponent(token)}`;
   const place = tenant?.name ?? "LogiAccounting Pro";
   await sendMail({
@@ -101,7 +107,8 @@ export async function completeOneTimeSignIn(_prev: FormState, form: FormData): P
   try {
     await signIn("one-time-token", { token, purpose, redirectTo: "/" });
   } catch (error) {
-    if (error instanceof AuthError) return { message: "This link is invalid, expired or already used. Ask for a new one." };
+    if (error instanceof AuthError)
+      return { message: "This link is invalid, expired or already used. Ask for a new one." };
     throw error;
   }
   return { ok: true };

@@ -22,7 +22,10 @@ class NotAMember extends CredentialsSignin {
   code = "not_a_member";
 }
 
-const passwordInput = z.object({ email: z.string().trim().toLowerCase().email(), password: z.string().min(1).max(256) });
+const passwordInput = z.object({
+  email: z.string().trim().toLowerCase().email(),
+  password: z.string().min(1).max(256),
+});
 const tokenInput = z.object({ token: z.string().min(16).max(200) });
 
 interface SignedInUser {
@@ -40,7 +43,10 @@ async function assertMayEnter(userId: string, scope: string): Promise<void> {
   if (!membership) throw new NotAMember();
 }
 
-async function signedIn(user: { id: string; email: string; name: string | null; platformRole: string | null }, scope: string) {
+async function signedIn(
+  user: { id: string; email: string; name: string | null; platformRole: string | null },
+  scope: string,
+) {
   const db = await controlDb();
   await db.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
   return { ...user, scope } satisfies SignedInUser;
@@ -121,7 +127,6 @@ export const authConfig = (): NextAuthConfig => ({
 });
 
 // An Argon2id hash of a random string, so unknown e-mails cost the same as wrong passwords.
-const DUMMY_HASH =
-  "$argon2id$v=19$m=19456,t=2,p=1$tyZBphG4731PmOFYlMISxA$Wlhj8s1R5bA3kLfcXQBqVWhhirZWy/X9/qEIQcLYP5Q";
+const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$tyZBphG4731PmOFYlMISxA$Wlhj8s1R5bA3kLfcXQBqVWhhirZWy/X9/qEIQcLYP5Q";
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => authConfig());

@@ -34,7 +34,11 @@ export async function issueOneTimeToken(claims: TokenClaims, ttlSeconds: number)
   const token = randomBytes(32).toString("base64url");
   const db = await controlDb();
   await db.verificationToken.create({
-    data: { identifier: identifierOf(claims), token: hashToken(token), expires: new Date(Date.now() + ttlSeconds * 1000) },
+    data: {
+      identifier: identifierOf(claims),
+      token: hashToken(token),
+      expires: new Date(Date.now() + ttlSeconds * 1000),
+    },
   });
   return token;
 }

@@ -42,7 +42,10 @@ export interface Membership {
  * The signed-in member of `tenant`, with the role read from the database on every call
  * (so a demotion or removal takes effect at once), checked against `permission`.
  */
-export async function requireMember(tenant: TenantSummary, permission: Permission = "tenant:read"): Promise<Membership> {
+export async function requireMember(
+  tenant: TenantSummary,
+  permission: Permission = "tenant:read",
+): Promise<Membership> {
   const user = await sessionUser(tenant);
   if (!user) throw new UnauthenticatedError();
   const db = await controlDb();

@@ -24,7 +24,9 @@ export default async function WorkspaceLayout({
       return (
         <main className="mx-auto max-w-xl px-6 py-16 text-center" data-testid="not-a-member">
           <h1 className="text-2xl font-bold">You are not a member of {tenant.name}</h1>
-          <p className="mt-2 text-slate-600">Ask one of its admins for an invitation, or sign in with another account.</p>
+          <p className="mt-2 text-slate-600">
+            Ask one of its admins for an invitation, or sign in with another account.
+          </p>
           <form action={signOutAction} className="mt-6">
             <button className="underline">Sign out</button>
           </form>
@@ -41,6 +43,9 @@ export default async function WorkspaceLayout({
           <div className="flex gap-4">
             <Link href="/" className="font-medium">
               Dashboard
+            </Link>
+            <Link href="/settings/api-keys" className="font-medium">
+              API keys
             </Link>
           </div>
           <div className="flex items-center gap-4">

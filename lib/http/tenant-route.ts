@@ -1,0 +1,111 @@
+import type { NextRequest } from "next/server";
+import { verifyApiKey } from "@/lib/auth/api-keys";
+import { hostTenant } from "@/lib/auth/host-scope";
+import { can, type Permission } from "@/lib/auth/permissions";
+import { requireMember } from "@/lib/auth/session";
+import { runInTenantContext, type Actor, type ContextTenant, type IsolationLevel } from "@/lib/tenancy/context";
+import type { TenantSummary } from "@/lib/tenancy/tenants";
+import { FeatureNotAvailableError, ForbiddenError, NotFoundError, UnauthenticatedError } from "./errors";
+import { problemResponse } from "./problem";
+
+/**
+ * The one boundary wrapper for tenant API route handlers: it finds the tenant the proxy
+ * resolved, authenticates the caller (API key or session), checks membership, permission
+ * and plan feature, runs the handler inside the tenant context, and turns every thrown
+ * domain error into problem+json. Handlers return data (sent as JSON) or a Response.
+ */
+
+export interface TenantRouteContext<Params> {
+  request: NextRequest;
+  params: Params;
+  tenant: TenantSummary;
+  actor: Exclude<Actor, { type: "system" }>;
+}
+
+export interface TenantRouteOptions {
+  permission: Permission;
+  /** A plan feature the route needs (e.g. "inventory"). */
+  feature?: string;
+  /** Whether API keys may call it (default true; key management itself is session-only). */
+  apiKeys?: boolean;
+}
+
+/** API keys act as members: they read and write records but never manage the workspace. */
+const API_KEY_ROLE = "member" as const;
+const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+export function tenantRoute<Params = Record<string, never>>(
+  options: TenantRouteOptions,
+  handler: (context: TenantRouteContext<Params>) => Promise<unknown>,
+) {
+  return async (request: NextRequest, segment: { params: Promise<Params> }): Promise<Response> => {
+    try {
+      const tenant = await hostTenant();
+      if (!tenant) throw new NotFoundError("Workspace");
+      const actor = await authenticate(request, tenant, options);
+      if (options.feature && !tenant.features[options.feature]) throw new FeatureNotAvailableError(options.feature);
+      const params = await segment.params;
+      const result = await runInTenantContext({ tenant: toContextTenant(tenant), actor }, () =>
+        handler({ request, params, tenant, actor }),
+      );
+      if (result instanceof Response) return result;
+      return Response.json(result ?? null, { status: request.method === "POST" ? 201 : 200 });
+    } catch (error) {
+      return problemResponse(error);
+    }
+  };
+}
+
+async function authenticate(
+  request: NextRequest,
+  tenant: TenantSummary,
+  options: TenantRouteOptions,
+): Promise<TenantRouteContext<unknown>["actor"]> {
+  const authorization = request.headers.get("authorization");
+  if (authorization) {
+    const [scheme, key] = authorization.split(" ", 2);
+    if (scheme?.toLowerCase() !== "bearer" || !key)
+      throw new UnauthenticatedError("Use Authorization: Bearer <API key>");
+    const verified = await verifyApiKey(key.trim());
+    // Another tenant's key is simply not a valid key here.
+    if (!verified || verified.tenantId !== tenant.id)
+      throw new UnauthenticatedError("Invalid API key for this workspace");
+    if (options.apiKeys === false) throw new ForbiddenError("API keys cannot call this endpoint");
+    if (!tenant.features.api_access) throw new FeatureNotAvailableError("api_access");
+    if (!can(API_KEY_ROLE, options.permission)) throw new ForbiddenError();
+    return { type: "api_key", apiKeyId: verified.id, role: API_KEY_ROLE };
+  }
+  if (UNSAFE_METHODS.has(request.method)) assertSameOrigin(request);
+  const { user, role } = await requireMember(tenant, options.permission);
+  return { type: "user", userId: user.id, role };
+}
+
+/**
+ * CSRF defence for cookie-authenticated writes: browsers send Origin on cross-site
+ * requests, and it must name this very host.
+ */
+function assertSameOrigin(request: NextRequest): void {
+  const origin = request.headers.get("origin");
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  if (!origin) {
+    if (request.headers.get("sec-fetch-site") === "cross-site") throw new ForbiddenError("Cross-site request refused");
+    return;
+  }
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    throw new ForbiddenError("Cross-site request refused");
+  }
+  if (originHost !== host) throw new ForbiddenError("Cross-site request refused");
+}
+
+function toContextTenant(tenant: TenantSummary): ContextTenant {
+  return {
+    id: tenant.id,
+    slug: tenant.slug,
+    tier: tenant.tier,
+    isolationLevel: tenant.isolationLevel as IsolationLevel,
+    features: tenant.features,
+  };
+}
