@@ -1,5 +1,6 @@
 import { redirect } from "next/navigation";
-import { openWorkspace, signOutAction } from "@/lib/auth/actions";
+import { openWorkspace } from "@/lib/auth/actions";
+import { SignOutButton } from "@/components/auth/sign-out-button";
 import { sessionUser, workspacesOf } from "@/lib/auth/session";
 
 export const metadata = { title: "Your workspaces" };
@@ -12,9 +13,7 @@ export default async function WorkspacesPage() {
     <main className="mx-auto max-w-2xl px-6 py-12">
       <div className="flex items-center justify-between">
         <h1 className="text-2xl font-bold">Your workspaces</h1>
-        <form action={signOutAction}>
-          <button className="text-sm text-slate-600 underline">Sign out {user.email}</button>
-        </form>
+        <SignOutButton label={`Sign out ${user.email}`} />
       </div>
       {workspaces.length === 0 ? (
         <p className="mt-6 text-slate-600">

@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 import { requestMagicLink, signInWithPassword, type FormState } from "@/lib/auth/actions";
 import { Field } from "./field";
+import { NavigateOnSuccess } from "./navigate-on-success";
 
 export function SignInForm({ next = "/" }: { next?: string }) {
   const [state, passwordAction, signingIn] = useActionState<FormState, FormData>(signInWithPassword, {});
@@ -10,6 +11,7 @@ export function SignInForm({ next = "/" }: { next?: string }) {
   return (
     <div className="space-y-8">
       <form action={passwordAction} className="space-y-4" aria-label="Sign in with password">
+        <NavigateOnSuccess to={state.redirectTo} />
         <input type="hidden" name="next" value={next} />
         <Field
           label="E-mail"

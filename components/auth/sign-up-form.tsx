@@ -3,11 +3,13 @@
 import { useActionState } from "react";
 import { signUp, type FormState } from "@/lib/auth/actions";
 import { Field } from "./field";
+import { NavigateOnSuccess } from "./navigate-on-success";
 
 export function SignUpForm() {
   const [state, action, pending] = useActionState<FormState, FormData>(signUp, {});
   return (
     <form action={action} className="space-y-4" aria-label="Create an account">
+      <NavigateOnSuccess to={state.redirectTo} />
       <Field
         label="Your name"
         name="name"

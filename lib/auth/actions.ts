@@ -1,13 +1,12 @@
 "use server";
 
 import { AuthError } from "next-auth";
-import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { controlDb } from "@/lib/db/control";
 import { sendMail } from "@/lib/mail/mailer";
-import { publicProtocol, tenantOrigin } from "@/lib/tenancy/urls";
-import { signIn, signOut } from "./auth";
+import { platformOrigin, tenantOrigin } from "@/lib/tenancy/urls";
+import { signIn, signOut, updateSession } from "./auth";
 import { clientIp, hostTenant, PLATFORM_SCOPE } from "./host-scope";
 import { issueOneTimeToken } from "./one-time-tokens";
 import { parsePasswordPolicy, passwordProblems } from "./password-policy";
@@ -17,6 +16,12 @@ import { signInThrottles } from "./throttle";
 
 export interface FormState {
   ok?: boolean;
+  /**
+   * Where the browser goes next. Server-action redirects are resolved inside the app and
+   * skip proxy.ts's host rewrite (a tenant's "/" would render the platform's "/"), so
+   * successful sign-ins hand the target to the client, which navigates for real.
+   */
+  redirectTo?: string;
   message?: string;
   fieldErrors?: Record<string, string[]>;
   values?: Record<string, string>;
@@ -43,7 +48,7 @@ export async function signInWithPassword(_prev: FormState, form: FormData): Prom
   if (!parsed.success)
     return { fieldErrors: fieldErrors(parsed.error), values: { email: String(form.get("email") ?? "") } };
   try {
-    await signIn("password", { ...parsed.data, redirectTo: safeNext(form.get("next")) });
+    await signIn("password", { ...parsed.data, redirect: false });
   } catch (error) {
     if (error instanceof AuthError) {
       const code = (error as AuthError & { code?: string }).code;
@@ -57,14 +62,22 @@ export async function signInWithPassword(_prev: FormState, form: FormData): Prom
     }
     throw error;
   }
-  return { ok: true };
+  return { ok: true, redirectTo: safeNext(form.get("next")) };
 }
 
-async function currentOrigin(): Promise<string> {
-  const h = await headers();
-  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost:3000";
-  const proto = h.get("x-forwarded-proto") ?? publicProtocol();
-  return `${proto}://${host}`;
+/**
+ * The origin a link in an e-mail points at, from configuration and the tenant record —
+ * never from request headers, which a client can forge (X-Forwarded-Host) to have a valid
+ * token mailed inside a link to its own domain.
+ */
+async function linkOrigin(tenant: Awaited<ReturnType<typeof hostTenant>>): Promise<string> {
+  if (!tenant) return platformOrigin();
+  const db = await controlDb();
+  const primary = await db.tenantDomain.findFirst({
+    where: { tenantId: tenant.id, isPrimary: true, isVerified: true, isActive: true },
+    select: { domain: true },
+  });
+  return tenantOrigin({ slug: tenant.slug, primaryDomain: primary?.domain });
 }
 
 export async function requestMagicLink(_prev: FormState, form: FormData): Promise<FormState> {
@@ -90,7 +103,7 @@ export async function requestMagicLink(_prev: FormState, form: FormData): Promis
     { purpose: "magic-link", scope: tenant?.id ?? PLATFORM_SCOPE, userId: user.id },
     15 * 60,
   );
-  const link = `${await currentOrigin()}/auth/magic?token=${encodeURIComponent(token)}`;
+  const link = `${await linkOrigin(tenant)}/auth/magic?token=${encodeURIComponent(token)}`;
   const place = tenant?.name ?? "LogiAccounting Pro";
   await sendMail({
     to: email,
@@ -101,21 +114,9 @@ export async function requestMagicLink(_prev: FormState, form: FormData): Promis
   return sent;
 }
 
-export async function completeOneTimeSignIn(_prev: FormState, form: FormData): Promise<FormState> {
-  const token = String(form.get("token") ?? "");
-  const purpose = form.get("purpose") === "handoff" ? "handoff" : "magic-link";
-  try {
-    await signIn("one-time-token", { token, purpose, redirectTo: "/" });
-  } catch (error) {
-    if (error instanceof AuthError)
-      return { message: "This link is invalid, expired or already used. Ask for a new one." };
-    throw error;
-  }
-  return { ok: true };
-}
-
-export async function signOutAction(): Promise<void> {
-  await signOut({ redirectTo: "/sign-in" });
+export async function signOutAction(): Promise<FormState> {
+  await signOut({ redirect: false });
+  return { ok: true, redirectTo: "/sign-in" };
 }
 
 export async function signUp(_prev: FormState, form: FormData): Promise<FormState> {
@@ -137,8 +138,8 @@ export async function signUp(_prev: FormState, form: FormData): Promise<FormStat
   await db.user.create({
     data: { email: parsed.data.email, name: parsed.data.name, passwordHash: await hashPassword(parsed.data.password) },
   });
-  await signIn("password", { email: parsed.data.email, password: parsed.data.password, redirectTo: "/workspaces" });
-  return { ok: true };
+  await signIn("password", { email: parsed.data.email, password: parsed.data.password, redirect: false });
+  return { ok: true, redirectTo: "/workspaces" };
 }
 
 /**
@@ -158,6 +159,8 @@ export async function openWorkspace(form: FormData): Promise<void> {
     },
   });
   if (!membership) redirect("/workspaces");
+  // On the root domain the opened workspace also becomes the session's active tenant.
+  if (!(await hostTenant())) await updateSession({ activeTenantId: tenantId });
   const token = await issueOneTimeToken({ purpose: "handoff", scope: tenantId, userId: user.id }, 60);
   const origin = tenantOrigin({ slug: membership.tenant.slug, primaryDomain: membership.tenant.domains[0]?.domain });
   redirect(`${origin}/auth/handoff?token=${encodeURIComponent(token)}`);

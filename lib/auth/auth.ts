@@ -106,7 +106,17 @@ export const authConfig = (): NextAuthConfig => ({
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
+    async jwt({ token, user, trigger, session }) {
+      // The root domain's active workspace (the JWT claim the resolver honours for /api/
+      // on the root domain); set only for a workspace the user is a member of.
+      if (trigger === "update" && token.scope === PLATFORM_SCOPE && token.uid) {
+        const requested = (session as { activeTenantId?: unknown } | undefined)?.activeTenantId;
+        if (typeof requested === "string") {
+          const db = await controlDb();
+          const member = await db.membership.count({ where: { userId: String(token.uid), tenantId: requested } });
+          if (member) token.activeTenantId = requested;
+        }
+      }
       if (user) {
         const u = user as SignedInUser;
         token.uid = u.id;
@@ -121,6 +131,7 @@ export const authConfig = (): NextAuthConfig => ({
       session.platformRole = (token.platformRole as string | null) ?? null;
       session.scope = String(token.scope ?? "");
       session.authTime = Number(token.authTime ?? 0);
+      session.activeTenantId = typeof token.activeTenantId === "string" ? token.activeTenantId : null;
       return session;
     },
   },
@@ -129,4 +140,4 @@ export const authConfig = (): NextAuthConfig => ({
 // An Argon2id hash of a random string, so unknown e-mails cost the same as wrong passwords.
 const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$tyZBphG4731PmOFYlMISxA$Wlhj8s1R5bA3kLfcXQBqVWhhirZWy/X9/qEIQcLYP5Q";
 
-export const { handlers, auth, signIn, signOut } = NextAuth(() => authConfig());
+export const { handlers, auth, signIn, signOut, unstable_update: updateSession } = NextAuth(() => authConfig());

@@ -1,5 +1,6 @@
 import { headers } from "next/headers";
 import { TENANT_SLUG_HEADER } from "@/lib/tenancy/hosts";
+import { clientIpFrom, RESOLUTION_METHOD_HEADER } from "@/lib/tenancy/proxy-headers";
 import { findActiveTenantBySlug, type TenantSummary } from "@/lib/tenancy/tenants";
 
 /**
@@ -14,11 +15,20 @@ export async function hostTenant(): Promise<TenantSummary | null> {
 
 export const PLATFORM_SCOPE = "platform";
 
+/**
+ * Whether the proxy found the tenant through the root domain's API (X-Tenant-ID or the
+ * session's active-tenant claim): there the caller's platform session speaks for them.
+ */
+export async function resolvedOnRootDomain(): Promise<boolean> {
+  const method = (await headers()).get(RESOLUTION_METHOD_HEADER);
+  return method === "header" || method === "jwt";
+}
+
 export async function hostScope(): Promise<string> {
   return (await hostTenant())?.id ?? PLATFORM_SCOPE;
 }
 
+/** The client address for per-IP throttles: the same trusted entry the IP allow-list uses. */
 export async function clientIp(): Promise<string> {
-  const h = await headers();
-  return h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip") || "unknown";
+  return clientIpFrom(await headers()) ?? "unknown";
 }

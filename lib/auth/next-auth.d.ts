@@ -7,5 +7,7 @@ declare module "next-auth" {
     platformRole: string | null;
     /** Seconds since epoch of the sign-in. */
     authTime: number;
+    /** Root domain only: the workspace /api/ calls address when they name none. */
+    activeTenantId: string | null;
   }
 }

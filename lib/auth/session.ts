@@ -1,8 +1,9 @@
+import { redirect } from "next/navigation";
 import { controlDb } from "@/lib/db/control";
 import { ForbiddenError, UnauthenticatedError } from "@/lib/http/errors";
 import type { TenantSummary } from "@/lib/tenancy/tenants";
 import { auth } from "./auth";
-import { PLATFORM_SCOPE } from "./host-scope";
+import { PLATFORM_SCOPE, resolvedOnRootDomain } from "./host-scope";
 import { can, isRole, type Permission, type Role } from "./permissions";
 
 export interface SessionUser {
@@ -20,8 +21,11 @@ export interface SessionUser {
 export async function sessionUser(tenant: TenantSummary | null): Promise<SessionUser | null> {
   const session = await auth();
   if (!session?.user?.id) return null;
-  if (session.scope !== (tenant?.id ?? PLATFORM_SCOPE)) return null;
-  if (tenant) {
+  const scopeMatches =
+    session.scope === (tenant?.id ?? PLATFORM_SCOPE) ||
+    (tenant !== null && session.scope === PLATFORM_SCOPE && (await resolvedOnRootDomain()));
+  if (!scopeMatches) return null;
+  if (tenant && session.scope !== PLATFORM_SCOPE) {
     const ageSeconds = Date.now() / 1000 - session.authTime;
     if (ageSeconds > tenant.sessionTimeoutMinutes * 60) return null;
   }
@@ -83,4 +87,22 @@ export async function workspacesOf(userId: string) {
     role: m.role,
     primaryDomain: m.tenant.domains[0]?.domain ?? null,
   }));
+}
+
+/**
+ * For server components: the member, or null when the signed-in user is not a member (the
+ * workspace layout explains that); no session at all redirects to the sign-in page.
+ * Pages check for themselves because a client navigation can render a page without its layout.
+ */
+export async function memberForPage(
+  tenant: TenantSummary,
+  permission: Permission = "tenant:read",
+): Promise<Membership | null> {
+  try {
+    return await requireMember(tenant, permission);
+  } catch (error) {
+    if (error instanceof UnauthenticatedError) redirect("/sign-in");
+    if (error instanceof ForbiddenError) return null;
+    throw error;
+  }
 }

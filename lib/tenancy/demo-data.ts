@@ -12,6 +12,7 @@ export const DEMO_PASSWORD = "demo-Passw0rd!";
 
 interface DemoTenant {
   id: string;
+  status?: "active" | "suspended";
   slug: string;
   name: string;
   tier: "free" | "standard" | "professional" | "business" | "enterprise";
@@ -57,6 +58,19 @@ export const DEMO_TENANTS: readonly DemoTenant[] = [
     currency: "GBP",
     country: "GB",
     customDomain: "app.initech.test",
+  },
+  {
+    // Suspended, to show what members of a suspended workspace see.
+    id: "a0000000-0000-4000-8000-0000000e3b11",
+    slug: "umbrella",
+    name: "Umbrella Ledgers",
+    status: "suspended",
+    tier: "standard",
+    owner: "dave@example.test",
+    primaryColor: "#0891b2",
+    secondaryColor: "#164e63",
+    currency: "USD",
+    country: "US",
   },
 ];
 
@@ -138,7 +152,9 @@ async function createDemoTenant(control: ControlClient, demo: DemoTenant, ownerI
         email: demo.owner,
         country: demo.country,
         tier: demo.tier,
-        status: "active",
+        status: demo.status ?? "active",
+        suspendedAt: demo.status === "suspended" ? now : null,
+        suspendedReason: demo.status === "suspended" ? "Demo: payment overdue" : null,
         isolationLevel: "shared_database",
         ownerId,
       },

@@ -32,7 +32,10 @@ function printDemoAccess(created: boolean, env: NodeJS.ProcessEnv): void {
   const lines = [
     created ? "[demo] demo tenants created:" : "[demo] demo tenants ready:",
     `  platform   http://${root}/`,
-    ...DEMO_TENANTS.map((t) => `  ${t.slug.padEnd(10)} http://${t.slug}.${root}/   (${t.tier}, owner ${t.owner})`),
+    ...DEMO_TENANTS.map(
+      (t) =>
+        `  ${t.slug.padEnd(10)} http://${t.slug}.${root}/   (${t.tier}${t.status === "suspended" ? ", suspended" : ""}, owner ${t.owner})`,
+    ),
     `  users: ${DEMO_USERS.map((u) => u.email).join(", ")}`,
     `  password for every demo user: ${DEMO_PASSWORD}`,
   ];

@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
-import { openWorkspace, signOutAction } from "@/lib/auth/actions";
+import { openWorkspace } from "@/lib/auth/actions";
+import { SignOutButton } from "@/components/auth/sign-out-button";
 import { requireMember, workspacesOf } from "@/lib/auth/session";
 import { ForbiddenError, UnauthenticatedError } from "@/lib/http/errors";
 import { requireTenantForRoute } from "@/lib/tenancy/current";
@@ -27,9 +28,7 @@ export default async function WorkspaceLayout({
           <p className="mt-2 text-slate-600">
             Ask one of its admins for an invitation, or sign in with another account.
           </p>
-          <form action={signOutAction} className="mt-6">
-            <button className="underline">Sign out</button>
-          </form>
+          <SignOutButton />
         </main>
       );
     }
@@ -72,9 +71,7 @@ export default async function WorkspaceLayout({
             <span className="text-slate-500" data-testid="signed-in-as">
               {membership.user.email} · {membership.role}
             </span>
-            <form action={signOutAction}>
-              <button className="underline">Sign out</button>
-            </form>
+            <SignOutButton />
           </div>
         </div>
       </nav>

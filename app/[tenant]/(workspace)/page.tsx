@@ -1,3 +1,4 @@
+import { memberForPage } from "@/lib/auth/session";
 import { requireTenantForRoute } from "@/lib/tenancy/current";
 import { tenantOverview } from "@/lib/tenancy/overview";
 
@@ -5,6 +6,8 @@ type Props = { params: Promise<{ tenant: string }> };
 
 export default async function TenantHome({ params }: Props) {
   const tenant = await requireTenantForRoute((await params).tenant);
+  // Pages check membership themselves: a layout can be skipped by client navigations.
+  if (!(await memberForPage(tenant))) return null;
   const overview = await tenantOverview(tenant.id);
   const money = new Intl.NumberFormat(tenant.locale.language, { style: "currency", currency: tenant.locale.currency });
   const stats = [

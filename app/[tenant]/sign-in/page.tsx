@@ -20,7 +20,7 @@ export default async function TenantSignIn({
     <AuthCard title={`Sign in to ${tenant.name}`}>
       {error === "handoff" && (
         <p role="alert" className="mb-4 text-sm text-red-700">
-          That sign-in link has expired or was already used. Sign in here instead.
+          That sign-in link is invalid, expired or already used. Sign in here instead.
         </p>
       )}
       <SignInForm next={next} />

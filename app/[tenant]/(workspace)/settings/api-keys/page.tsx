@@ -1,14 +1,16 @@
 import { CreateApiKeyForm } from "@/components/settings/create-api-key-form";
 import { revokeApiKeyAction } from "@/lib/auth/api-key-actions";
 import { listApiKeys } from "@/lib/auth/api-keys";
-import { requireMember } from "@/lib/auth/session";
+import { memberForPage } from "@/lib/auth/session";
 import { requireTenantForRoute } from "@/lib/tenancy/current";
 
 export const metadata = { title: "API keys" };
 
 export default async function ApiKeysPage({ params }: { params: Promise<{ tenant: string }> }) {
   const tenant = await requireTenantForRoute((await params).tenant);
-  const { role } = await requireMember(tenant);
+  const membership = await memberForPage(tenant);
+  if (!membership) return null;
+  const { role } = membership;
   const allowed = role === "owner" || role === "admin";
   return (
     <main className="mx-auto max-w-4xl px-6 py-10">

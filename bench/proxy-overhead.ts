@@ -1,0 +1,79 @@
+/**
+ * Proxy overhead: the same trivial route (/api/health) requested on the root domain, where
+ * proxy.ts skips tenant resolution, and on a tenant host, where it resolves the tenant
+ * (warm directory cache) and sets the tenant headers. Both in one run, one server, so the
+ * difference is what resolution adds per request.
+ *
+ *   npm run build && npx tsx bench/proxy-overhead.ts
+ */
+import autocannon from "autocannon";
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const PORT = Number(process.env.BENCH_PORT ?? 3400);
+const ROOT = `localhost:${PORT}`;
+const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
+
+async function waitForServer(): Promise<void> {
+  for (let i = 0; i < 240; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${PORT}/api/health`);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("server did not start");
+}
+
+async function run(host: string) {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${PORT}/api/health`,
+    headers: { host },
+    connections: 10,
+    duration: DURATION,
+  });
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${host}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { host, p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average };
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), "bench-proxy-"));
+  const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--port", String(PORT)], {
+    env: { ...process.env, DATA_DIR: dataDir, ROOT_DOMAIN: ROOT, DATABASE_URL: "" },
+    stdio: "ignore",
+  });
+  try {
+    await waitForServer();
+    // Warm up both paths (JIT, directory cache).
+    await autocannon({ url: `http://127.0.0.1:${PORT}/api/health`, headers: { host: `acme.${ROOT}` }, duration: 2 });
+    await autocannon({ url: `http://127.0.0.1:${PORT}/api/health`, headers: { host: ROOT }, duration: 2 });
+    const baseline = await run(ROOT);
+    const resolved = await run(`acme.${ROOT}`);
+    const overheadMs = resolved.p50 - baseline.p50;
+    const report = {
+      date: new Date().toISOString(),
+      baseline,
+      resolved,
+      medianOverheadMs: overheadMs,
+      throughputRatio: resolved.rps / baseline.rps,
+    };
+    console.table([baseline, resolved]);
+    console.log(
+      `median overhead of tenant resolution: ${overheadMs.toFixed(2)} ms (goal <= 1 ms); throughput ratio ${report.throughputRatio.toFixed(3)}`,
+    );
+    mkdirSync("bench/results", { recursive: true });
+    writeFileSync("bench/results/proxy-overhead.json", JSON.stringify(report, null, 2));
+  } finally {
+    server.kill("SIGTERM");
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

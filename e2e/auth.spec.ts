@@ -1,0 +1,110 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test, type Page } from "@playwright/test";
+
+/**
+ * Signing in on tenant hosts: sessions belong to one host, custom domains work, the root
+ * domain hands a session over to a workspace, suspended workspaces are closed, forged
+ * tenant headers are ignored, and one tenant's API key is worthless on another.
+ */
+
+const port = Number(process.env.E2E_PORT || 3300);
+const root = `localhost:${port}`;
+const PASSWORD = "demo-Passw0rd!";
+
+test.afterEach(async ({ page }, testInfo) => {
+  const dir = join(testInfo.project.testDir, "screenshots");
+  mkdirSync(dir, { recursive: true });
+  const name = testInfo.title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true }).catch(() => undefined);
+});
+
+/** Node's resolver does not know *.localhost: API calls go to 127.0.0.1 with the Host header. */
+async function apiGet(page: Page, host: string, path: string, headers: Record<string, string> = {}) {
+  return page.request.get(`http://127.0.0.1:${port}${path}`, { headers: { host, ...headers } });
+}
+
+async function signIn(page: Page, origin: string, email: string): Promise<void> {
+  await page.goto(`${origin}/sign-in`);
+  await page.getByLabel("E-mail", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
+
+test("a session made on acme does not open globex", async ({ page }) => {
+  await signIn(page, `http://acme.${root}`, "alice@acme.test");
+  await expect(page.getByTestId("signed-in-as")).toContainText("alice@acme.test · owner");
+
+  await page.goto(`http://globex.${root}/`);
+  await expect(page).toHaveURL(new RegExp(`^http://globex\\.${root}/sign-in`));
+  await expect(page.getByTestId("tenant-name")).toHaveText("Globex Bookkeeping");
+});
+
+test("a member of acme cannot sign in to globex", async ({ page }) => {
+  await signIn(page, `http://globex.${root}`, "alice@acme.test");
+  await expect(page.getByText("This account is not a member of this workspace.")).toBeVisible();
+  const api = await apiGet(page, `globex.${root}`, "/api/v1/tenant");
+  expect(api.status()).toBe(401);
+});
+
+test("a suspended workspace shows the suspended page", async ({ page }) => {
+  const response = await page.goto(`http://umbrella.${root}/`);
+  expect(response?.status()).toBe(403);
+  await expect(page.getByRole("heading")).toHaveText("Umbrella Ledgers is suspended");
+  const api = await apiGet(page, `umbrella.${root}`, "/api/v1/tenant");
+  expect(api.status()).toBe(403);
+  expect((await api.json()).type).toContain("tenant-suspended");
+});
+
+test("forged tenant headers are ignored", async ({ page }) => {
+  // The proxy strips incoming x-tenant-* headers: globex stays globex, /acme on the root stays a 404.
+  await page.setExtraHTTPHeaders({
+    "x-tenant-slug": "acme",
+    "x-tenant-resolved-id": "a0000000-0000-4000-8000-00000000ac3e",
+  });
+  await page.goto(`http://globex.${root}/sign-in`);
+  await expect(page.getByTestId("tenant-name")).toHaveText("Globex Bookkeeping");
+  const direct = await page.goto(`http://${root}/acme`);
+  expect(direct?.status()).toBe(404);
+  const headerOnPage = await apiGet(page, root, "/", { "x-tenant-id": "acme" });
+  expect(headerOnPage.status()).toBe(403);
+});
+
+test("the root domain hands the session over to a workspace", async ({ page }) => {
+  await signIn(page, `http://${root}`, "dave@example.test");
+  await expect(page).toHaveURL(`http://${root}/workspaces`);
+  const list = page.getByTestId("workspace-list");
+  await expect(list).toContainText("Acme Accounting");
+  await expect(list).toContainText("Globex Bookkeeping");
+  await list.locator("li", { hasText: "Acme Accounting" }).getByRole("button", { name: "Open" }).click();
+  await expect(page).toHaveURL(new RegExp(`^http://acme\\.${root}/auth/handoff`));
+  await page.getByRole("button", { name: "Continue to Acme Accounting" }).click();
+  await expect(page).toHaveURL(`http://acme.${root}/`);
+  await expect(page.getByTestId("signed-in-as")).toContainText("dave@example.test · member");
+  // A member of two workspaces gets the switcher.
+  await expect(page.getByTestId("tenant-switcher")).toBeVisible();
+});
+
+test("an API key of acme is refused on globex", async ({ page }) => {
+  await signIn(page, `http://acme.${root}`, "alice@acme.test");
+  await expect(page.getByTestId("signed-in-as")).toBeVisible();
+  await page.goto(`http://acme.${root}/settings/api-keys`);
+  await page.getByLabel("Key name").fill("e2e");
+  await page.getByRole("button", { name: "Create API key" }).click();
+  const key = (await page.getByTestId("new-api-key").locator("code").innerText()).trim();
+  expect(key).toMatch(/^lak_/);
+
+  const own = await apiGet(page, `acme.${root}`, "/api/v1/tenant", { authorization: `Bearer ${key}` });
+  expect(own.status()).toBe(200);
+  expect((await own.json()).slug).toBe("acme");
+  const other = await apiGet(page, `globex.${root}`, "/api/v1/tenant", { authorization: `Bearer ${key}` });
+  expect(other.status()).toBe(401);
+  const viaHeader = await apiGet(page, root, "/api/v1/tenant", {
+    authorization: `Bearer ${key}`,
+    "x-tenant-id": "globex",
+  });
+  expect(viaHeader.status()).toBe(403);
+});
