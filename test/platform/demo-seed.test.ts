@@ -57,10 +57,14 @@ describeEachDatabase(
                 (SELECT m.role FROM memberships m WHERE m.tenant_id = t.id AND m.user_id = t.owner_id) AS owner_role
            FROM tenants t ORDER BY t.slug`,
       );
-      expect(tenants.length).toBeGreaterThanOrEqual(3);
-      expect(new Set(tenants.map((t) => t.tier)).size).toBeGreaterThanOrEqual(3);
+      const active = tenants.filter((t) => t.status === "active");
+      expect(active.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(active.map((t) => t.tier)).size).toBeGreaterThanOrEqual(3);
+      // One demo workspace is suspended on purpose, to show the suspended page.
+      expect(tenants.filter((t) => t.status !== "active").map((t) => [t.slug, t.status])).toEqual([
+        ["umbrella", "suspended"],
+      ]);
       for (const tenant of tenants) {
-        expect(tenant.status, tenant.slug).toBe("active");
         expect(tenant.owner_role, `${tenant.slug} owner membership`).toBe("owner");
       }
       expect(tenants.find((t) => t.slug === "acme")?.tier).toBe("professional");
