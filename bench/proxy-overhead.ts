@@ -14,7 +14,8 @@ import { join } from "node:path";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3400);
 const ROOT = `localhost:${PORT}`;
-const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 async function waitForServer(): Promise<void> {
   for (let i = 0; i < 240; i++) {
@@ -38,14 +39,20 @@ async function run(host: string) {
   });
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`${host}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { host, p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average };
+  return {
+    host,
+    meanMs: result.latency.mean,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    rps: result.requests.average,
+  };
 }
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), "bench-proxy-"));
   const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--port", String(PORT)], {
     env: { ...process.env, DATA_DIR: dataDir, ROOT_DOMAIN: ROOT, DATABASE_URL: "" },
-    stdio: "ignore",
+    stdio: ["ignore", "ignore", "inherit"],
   });
   try {
     await waitForServer();

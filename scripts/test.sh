@@ -41,10 +41,21 @@ apt_install() {
 RUN_ID="logi_test_$(date +%Y%m%d%H%M%S)_$$"
 export LOGI_TEST_RUN="$RUN_ID"
 TMP_DIR=$(mktemp -d "${TMPDIR:-/tmp}/logi-test.XXXXXX")
-REPORT_DIR="$ROOT/test-results/reports"
+# Reports of this run only (a stale or a concurrent run's report must never be counted).
+REPORT_DIR="$TMP_DIR/reports"
 mkdir -p "$REPORT_DIR"
-rm -f "$REPORT_DIR/vitest.json" "$REPORT_DIR/playwright.json"
 export E2E_PID_FILE="$TMP_DIR/e2e-server.pid"
+# The e2e server's port: E2E_PORT, or the first free one from 3300 (another run may hold 3300).
+if [ -z "${E2E_PORT:-}" ]; then
+  E2E_PORT=$(node -e '
+    const net = require("node:net");
+    const tryPort = (p) => {
+      const server = net.createServer().once("error", () => tryPort(p + 1));
+      server.listen(p, () => server.close(() => process.stdout.write(String(p))));
+    };
+    tryPort(3300);')
+fi
+export E2E_PORT
 
 # ---------------------------------------------------------------- cleanup (quiet: the summary stays last)
 PG_OWNED=0
@@ -165,7 +176,7 @@ npm run --silent build || BUILD_RC=$?
 log "Build finished in $(($(now) - t)) s (exit $BUILD_RC)"
 
 if [ "$BUILD_RC" = 0 ]; then
-  log "Playwright (e2e, production build in embedded mode)"
+  log "Playwright (e2e, production build in embedded mode on port $E2E_PORT)"
   t=$(now)
   E2E_JSON_REPORT="$REPORT_DIR/playwright.json" E2E_CHROMIUM="$CHROMIUM" node_modules/.bin/playwright test ||
     PLAYWRIGHT_RC=$?

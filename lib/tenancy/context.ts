@@ -43,7 +43,18 @@ type Holder = { [KEY]?: AsyncLocalStorage<TenantContext> };
 const storage = ((globalThis as Holder)[KEY] ??= new AsyncLocalStorage<TenantContext>());
 
 export function runInTenantContext<T>(context: TenantContext, fn: () => T): T {
-  return storage.run(Object.freeze({ ...context, tenant: Object.freeze({ ...context.tenant }) }), fn);
+  const frozen = Object.freeze({ ...context, tenant: Object.freeze({ ...context.tenant }) });
+  return storage.run(frozen, () => {
+    const result = fn();
+    // Prisma's promises are lazy: the query runs when `then` is called, which for a
+    // returned promise would be the caller's await, outside this context. Adopting it
+    // here calls `then` inside the context.
+    return (isThenable(result) ? Promise.resolve(result) : result) as T;
+  });
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
 }
 
 /** The current context; throws outside one. */

@@ -1,6 +1,8 @@
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { proxiedTenantSlug } from "./request";
+import type { Role } from "@/lib/auth/permissions";
+import type { IsolationLevel, TenantContext } from "./context";
 import { findActiveTenantBySlug, type TenantSummary } from "./tenants";
 
 /**
@@ -16,3 +18,17 @@ export const requireTenantForRoute = cache(async (routeSlug: string): Promise<Te
   if (!tenant) notFound();
   return tenant;
 });
+
+/** The tenant context for a request of `member` in `tenant` (pages and server actions). */
+export function contextFor(tenant: TenantSummary, member: { user: { id: string }; role: Role }): TenantContext {
+  return {
+    tenant: {
+      id: tenant.id,
+      slug: tenant.slug,
+      tier: tenant.tier,
+      isolationLevel: tenant.isolationLevel as IsolationLevel,
+      features: tenant.features,
+    },
+    actor: { type: "user", userId: member.user.id, role: member.role },
+  };
+}

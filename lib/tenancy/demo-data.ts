@@ -219,6 +219,8 @@ const PRODUCTS = [
 async function seedBusinessData(tenantPlane: TenantPlaneClient, demo: DemoTenant): Promise<void> {
   const tenantId = demo.id;
   await tenantPlane.$transaction(async (tx) => {
+    // Row level security applies to every role but superusers: write as this tenant.
+    await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
     if ((await tx.customer.count({ where: { tenantId } })) > 0) return;
 
     const customers = await tx.customer.createManyAndReturn({

@@ -1,4 +1,4 @@
-import { sharedTenantPlane } from "./tenant-client";
+import { tenantTransaction } from "./scoped-client";
 
 export interface TenantOverview {
   customers: number;
@@ -8,21 +8,22 @@ export interface TenantOverview {
   paidMinor: number;
 }
 
-/** Headline figures for a tenant's home page, always filtered by that tenant's id. */
-export async function tenantOverview(tenantId: string): Promise<TenantOverview> {
-  const db = await sharedTenantPlane();
-  const [customers, products, invoices, outstanding, paid] = await db.$transaction([
-    db.customer.count({ where: { tenantId } }),
-    db.product.count({ where: { tenantId } }),
-    db.invoice.count({ where: { tenantId } }),
-    db.invoice.aggregate({ where: { tenantId, status: "sent" }, _sum: { totalMinor: true } }),
-    db.invoice.aggregate({ where: { tenantId, status: "paid" }, _sum: { totalMinor: true } }),
-  ]);
-  return {
-    customers,
-    products,
-    invoices,
-    outstandingMinor: outstanding._sum.totalMinor ?? 0,
-    paidMinor: paid._sum.totalMinor ?? 0,
-  };
+/** Headline figures for the current tenant's home page (inside its tenant context). */
+export async function tenantOverview(): Promise<TenantOverview> {
+  return tenantTransaction(async (db) => {
+    const [customers, products, invoices, outstanding, paid] = await Promise.all([
+      db.customer.count(),
+      db.product.count(),
+      db.invoice.count(),
+      db.invoice.aggregate({ where: { status: "sent" }, _sum: { totalMinor: true } }),
+      db.invoice.aggregate({ where: { status: "paid" }, _sum: { totalMinor: true } }),
+    ]);
+    return {
+      customers,
+      products,
+      invoices,
+      outstandingMinor: outstanding._sum.totalMinor ?? 0,
+      paidMinor: paid._sum.totalMinor ?? 0,
+    };
+  });
 }

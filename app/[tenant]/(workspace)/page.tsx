@@ -1,5 +1,6 @@
 import { memberForPage } from "@/lib/auth/session";
-import { requireTenantForRoute } from "@/lib/tenancy/current";
+import { runInTenantContext } from "@/lib/tenancy/context";
+import { contextFor, requireTenantForRoute } from "@/lib/tenancy/current";
 import { tenantOverview } from "@/lib/tenancy/overview";
 
 type Props = { params: Promise<{ tenant: string }> };
@@ -7,8 +8,9 @@ type Props = { params: Promise<{ tenant: string }> };
 export default async function TenantHome({ params }: Props) {
   const tenant = await requireTenantForRoute((await params).tenant);
   // Pages check membership themselves: a layout can be skipped by client navigations.
-  if (!(await memberForPage(tenant))) return null;
-  const overview = await tenantOverview(tenant.id);
+  const member = await memberForPage(tenant);
+  if (!member) return null;
+  const overview = await runInTenantContext(contextFor(tenant, member), () => tenantOverview());
   const money = new Intl.NumberFormat(tenant.locale.language, { style: "currency", currency: tenant.locale.currency });
   const stats = [
     { label: "Customers", value: overview.customers.toLocaleString() },

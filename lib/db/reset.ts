@@ -1,0 +1,19 @@
+import { closeMainConnection } from "./connection";
+
+/**
+ * Closes the process's database connection and forgets every client built on it, so the
+ * next use opens the database the environment names now. For tests and scripts that point
+ * one process at several databases in turn; the app itself never needs it.
+ */
+const CLIENT_KEYS = [
+  "logiaccounting.control-client",
+  "logiaccounting.tenant-plane-client",
+  "logiaccounting.scoped-tenant-client",
+  "logiaccounting.tenant-directory",
+];
+
+export async function resetDatabaseClients(): Promise<void> {
+  const holder = globalThis as Record<symbol, unknown>;
+  for (const name of CLIENT_KEYS) delete holder[Symbol.for(name)];
+  await closeMainConnection();
+}
