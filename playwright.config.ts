@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineConfig } from "@playwright/test";
 
 /**
@@ -10,6 +12,8 @@ import { defineConfig } from "@playwright/test";
  */
 
 const port = Number(process.env.E2E_PORT || 3300);
+// The server's data directory, shared with the tests so they can read its mail outbox.
+process.env.E2E_DATA_ROOT ||= join(tmpdir(), `logi-e2e-${process.pid}`);
 const baseURL = `http://localhost:${port}`;
 
 export default defineConfig({
@@ -45,7 +49,7 @@ export default defineConfig({
   webServer: {
     command: "node e2e/serve.mjs",
     url: `${baseURL}/`,
-    env: { E2E_PORT: String(port) },
+    env: { E2E_PORT: String(port), E2E_DATA_ROOT: process.env.E2E_DATA_ROOT },
     // A server already on the port would be some other build or database: refuse it.
     reuseExistingServer: false,
     timeout: 180_000,

@@ -18,7 +18,8 @@ if (!existsSync(join(root, ".next", "BUILD_ID"))) {
   process.exit(1);
 }
 
-const dataRoot = mkdtempSync(join(tmpdir(), "logi-e2e-"));
+// E2E_DATA_ROOT (set by playwright.config.ts) lets tests read the server's mail outbox.
+const dataRoot = process.env.E2E_DATA_ROOT || mkdtempSync(join(tmpdir(), "logi-e2e-"));
 const env = {
   ...process.env,
   NODE_ENV: "production",
