@@ -45,17 +45,6 @@ TMP_DIR=$(mktemp -d "${TMPDIR:-/tmp}/logi-test.XXXXXX")
 REPORT_DIR="$TMP_DIR/reports"
 mkdir -p "$REPORT_DIR"
 export E2E_PID_FILE="$TMP_DIR/e2e-server.pid"
-# The e2e server's port: E2E_PORT, or the first free one from 3300 (another run may hold 3300).
-if [ -z "${E2E_PORT:-}" ]; then
-  E2E_PORT=$(node -e '
-    const net = require("node:net");
-    const tryPort = (p) => {
-      const server = net.createServer().once("error", () => tryPort(p + 1));
-      server.listen(p, () => server.close(() => process.stdout.write(String(p))));
-    };
-    tryPort(3300);')
-fi
-export E2E_PORT
 
 # ---------------------------------------------------------------- cleanup (quiet: the summary stays last)
 PG_OWNED=0
@@ -176,6 +165,18 @@ npm run --silent build || BUILD_RC=$?
 log "Build finished in $(($(now) - t)) s (exit $BUILD_RC)"
 
 if [ "$BUILD_RC" = 0 ]; then
+  # The e2e server's port: E2E_PORT, or the first free one from 3300, chosen right before
+  # Playwright starts (another run on this machine may hold 3300).
+  if [ -z "${E2E_PORT:-}" ]; then
+    E2E_PORT=$(node -e '
+      const net = require("node:net");
+      const tryPort = (p) => {
+        const server = net.createServer().once("error", () => tryPort(p + 1));
+        server.listen(p, () => server.close(() => process.stdout.write(String(p))));
+      };
+      tryPort(3300);')
+  fi
+  export E2E_PORT
   log "Playwright (e2e, production build in embedded mode on port $E2E_PORT)"
   t=$(now)
   E2E_JSON_REPORT="$REPORT_DIR/playwright.json" E2E_CHROMIUM="$CHROMIUM" node_modules/.bin/playwright test ||

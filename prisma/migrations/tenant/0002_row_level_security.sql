@@ -16,9 +16,14 @@ BEGIN
 END
 $$;
 
+-- The migrating role hands its sessions to logi_app with SET LOCAL ROLE, which needs
+-- membership (superusers have it implicitly; a plain owner gets it here).
 DO $$
 BEGIN
   EXECUTE format('GRANT USAGE ON SCHEMA %I TO logi_app', current_schema());
+  IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+    EXECUTE format('GRANT logi_app TO %I', current_user);
+  END IF;
 END
 $$;
 
