@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { requireFeature } from "@/lib/accounting/features";
 import { DomainError } from "@/lib/http/errors";
 import { createApiKey, revokeApiKey } from "./api-keys";
 import { hostTenant } from "./host-scope";
@@ -16,7 +17,7 @@ async function adminOfHostTenant() {
   const tenant = await hostTenant();
   if (!tenant) throw new Error("No workspace on this host");
   const membership = await requireMember(tenant, "api_keys:manage");
-  if (!tenant.features.api_access) throw new Error("API access is not part of this workspace's plan");
+  requireFeature(tenant, "api_access");
   return { tenant, membership };
 }
 

@@ -5,7 +5,8 @@ import { can, type Permission } from "@/lib/auth/permissions";
 import { requireMember } from "@/lib/auth/session";
 import { runInTenantContext, type Actor, type ContextTenant, type IsolationLevel } from "@/lib/tenancy/context";
 import type { TenantSummary } from "@/lib/tenancy/tenants";
-import { FeatureNotAvailableError, ForbiddenError, NotFoundError, UnauthenticatedError } from "./errors";
+import { requireFeature, type AccountingFeature } from "@/lib/accounting/features";
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from "./errors";
 import { problemResponse } from "./problem";
 
 /**
@@ -25,7 +26,7 @@ export interface TenantRouteContext<Params> {
 export interface TenantRouteOptions {
   permission: Permission;
   /** A plan feature the route needs (e.g. "inventory"). */
-  feature?: string;
+  feature?: AccountingFeature;
   /** Whether API keys may call it (default true; key management itself is session-only). */
   apiKeys?: boolean;
 }
@@ -43,7 +44,7 @@ export function tenantRoute<Params = Record<string, never>>(
       const tenant = await hostTenant();
       if (!tenant) throw new NotFoundError("Workspace");
       const actor = await authenticate(request, tenant, options);
-      if (options.feature && !tenant.features[options.feature]) throw new FeatureNotAvailableError(options.feature);
+      if (options.feature) requireFeature(tenant, options.feature);
       const params = await segment.params;
       const result = await runInTenantContext({ tenant: toContextTenant(tenant), actor }, () =>
         handler({ request, params, tenant, actor }),
@@ -71,7 +72,7 @@ async function authenticate(
     if (!verified || verified.tenantId !== tenant.id)
       throw new UnauthenticatedError("Invalid API key for this workspace");
     if (options.apiKeys === false) throw new ForbiddenError("API keys cannot call this endpoint");
-    if (!tenant.features.api_access) throw new FeatureNotAvailableError("api_access");
+    requireFeature(tenant, "api_access");
     if (!can(API_KEY_ROLE, options.permission)) throw new ForbiddenError();
     return { type: "api_key", apiKeyId: verified.id, role: API_KEY_ROLE };
   }

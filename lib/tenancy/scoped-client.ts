@@ -68,7 +68,8 @@ export async function tenantTransaction<T>(
   return plane.$transaction(
     async (tx) => {
       await enterTenant(tx, tenant.id);
-      return transactions.run({ tenantId: tenant.id, tx }, () => fn(db));
+      // Awaited inside run(): a lazy Prisma promise returned as is would start outside the transaction.
+      return transactions.run({ tenantId: tenant.id, tx }, async () => await fn(db));
     },
     { timeout: options.timeoutMs ?? 15_000, maxWait: 10_000, isolationLevel: options.isolationLevel },
   );

@@ -1,3 +1,4 @@
+import { hasFeature } from "@/lib/accounting/features";
 import { CreateApiKeyForm } from "@/components/settings/create-api-key-form";
 import { revokeApiKeyAction } from "@/lib/auth/api-key-actions";
 import { listApiKeys } from "@/lib/auth/api-keys";
@@ -15,7 +16,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ tenant
   return (
     <main className="mx-auto max-w-4xl px-6 py-10">
       <h1 className="text-2xl font-bold">API keys</h1>
-      {!tenant.features.api_access ? (
+      {!hasFeature(tenant, "api_access") ? (
         <p className="mt-4 text-slate-600" data-testid="feature-locked">
           API access comes with the Professional plan and above.
         </p>

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { createApiKey, listApiKeys } from "@/lib/auth/api-keys";
+import { ForbiddenError } from "@/lib/http/errors";
 import { tenantRoute } from "@/lib/http/tenant-route";
 import { readJson } from "@/lib/http/body";
 
@@ -18,6 +19,8 @@ export const POST = tenantRoute(
   { permission: "api_keys:manage", feature: "api_access", apiKeys: false },
   async ({ request, tenant, actor }) => {
     const { name } = createInput.parse(await readJson(request));
-    return createApiKey({ tenantId: tenant.id, name, createdById: actor.type === "user" ? actor.userId : "" });
+    // Session-only route (apiKeys: false): the actor is always a user.
+    if (actor.type !== "user") throw new ForbiddenError("API keys cannot create API keys");
+    return createApiKey({ tenantId: tenant.id, name, createdById: actor.userId });
   },
 );
