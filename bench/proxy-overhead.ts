@@ -59,19 +59,25 @@ async function main(): Promise<void> {
     // Warm up both paths (JIT, directory cache).
     await autocannon({ url: `http://127.0.0.1:${PORT}/api/health`, headers: { host: `acme.${ROOT}` }, duration: 2 });
     await autocannon({ url: `http://127.0.0.1:${PORT}/api/health`, headers: { host: ROOT }, duration: 2 });
-    const baseline = await run(ROOT);
-    const resolved = await run(`acme.${ROOT}`);
-    const overheadMs = resolved.p50 - baseline.p50;
-    const report = {
-      date: new Date().toISOString(),
-      baseline,
-      resolved,
-      medianOverheadMs: overheadMs,
-      throughputRatio: resolved.rps / baseline.rps,
-    };
-    console.table([baseline, resolved]);
+    // Alternating rounds, so drift in machine load hits both sides alike; autocannon's
+    // percentiles are whole milliseconds, so the per-round difference of mean latency is
+    // the finer measure, and the median over rounds is reported.
+    type Run = Awaited<ReturnType<typeof run>>;
+    const rounds: Array<{ baseline: Run; resolved: Run }> = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const baseline = await run(ROOT);
+      const resolved = await run(`acme.${ROOT}`);
+      rounds.push({ baseline, resolved });
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    const overheadMs = median(rounds.map((r) => r.resolved.meanMs - r.baseline.meanMs));
+    const p50OverheadMs = median(rounds.map((r) => r.resolved.p50 - r.baseline.p50));
+    const throughputRatio = median(rounds.map((r) => r.resolved.rps / r.baseline.rps));
+    const report = { date: new Date().toISOString(), rounds, medianOverheadMs: overheadMs, p50OverheadMs, throughputRatio };
+    console.table(rounds.flatMap((r) => [r.baseline, r.resolved]));
     console.log(
-      `median overhead of tenant resolution: ${overheadMs.toFixed(2)} ms (goal <= 1 ms); throughput ratio ${report.throughputRatio.toFixed(3)}`,
+      `tenant resolution adds ${overheadMs.toFixed(3)} ms per request (median over ${ROUNDS} rounds of mean latency; ` +
+        `p50 difference ${p50OverheadMs} ms; goal <= 1 ms); throughput ratio ${throughputRatio.toFixed(3)}`,
     );
     mkdirSync("bench/results", { recursive: true });
     writeFileSync("bench/results/proxy-overhead.json", JSON.stringify(report, null, 2));
