@@ -73,7 +73,13 @@ async function main(): Promise<void> {
     const overheadMs = median(rounds.map((r) => r.resolved.meanMs - r.baseline.meanMs));
     const p50OverheadMs = median(rounds.map((r) => r.resolved.p50 - r.baseline.p50));
     const throughputRatio = median(rounds.map((r) => r.resolved.rps / r.baseline.rps));
-    const report = { date: new Date().toISOString(), rounds, medianOverheadMs: overheadMs, p50OverheadMs, throughputRatio };
+    const report = {
+      date: new Date().toISOString(),
+      rounds,
+      medianOverheadMs: overheadMs,
+      p50OverheadMs,
+      throughputRatio,
+    };
     console.table(rounds.flatMap((r) => [r.baseline, r.resolved]));
     console.log(
       `tenant resolution adds ${overheadMs.toFixed(3)} ms per request (median over ${ROUNDS} rounds of mean latency; ` +

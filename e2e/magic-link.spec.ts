@@ -10,7 +10,10 @@ const outbox = join(process.env.E2E_DATA_ROOT ?? "", "data", "outbox");
 test.afterEach(async ({ page }, testInfo) => {
   const dir = join(testInfo.project.testDir, "screenshots");
   mkdirSync(dir, { recursive: true });
-  const name = testInfo.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  const name = testInfo.title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true }).catch(() => undefined);
 });
 

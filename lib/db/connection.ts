@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import { Pool } from "pg";
 import { databaseConfig, type DatabaseConfig } from "./config";
 import { pgExecutor, pgliteExecutor, type SqlExecutor } from "./sql";
+import { installTenantBeginHook } from "./tenant-begin";
 
 /**
  * The one physical connection of this process to the main database: a pg Pool in server
@@ -22,6 +23,7 @@ type Holder = { [KEY]?: Promise<MainConnection> };
 async function open(config: DatabaseConfig): Promise<MainConnection> {
   if (config.mode === "server") {
     const pool = new Pool({ connectionString: config.databaseUrl, max: config.poolMax });
+    installTenantBeginHook(pool);
     return { mode: "server", pool, sql: pgExecutor(pool), config };
   }
   mkdirSync(dirname(config.dataDir), { recursive: true });

@@ -129,7 +129,13 @@ export async function migrate(
   for (const migration of pending) {
     const ran = await target.db.transaction(async (tx) => {
       await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`migrate:${target.plane}:${target.schema}`]);
-      await tx.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      // Not CREATE SCHEMA IF NOT EXISTS: a backend that waited for the lock can still hold a
+      // stale catalog entry and fail on the unique index; a query sees the committed schema.
+      const [found] = await tx.query<{ exists: boolean }>(
+        "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1) AS exists",
+        [target.schema],
+      );
+      if (!found?.exists) await tx.exec(`CREATE SCHEMA ${schema}`);
       await tx.exec(
         `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (
            plane      text NOT NULL,

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { pendingTenantBegin } from "@/lib/db/tenant-begin";
 import { Prisma } from "@/lib/generated/tenant/client";
 import { currentTenant, type ContextTenant } from "./context";
 import { scopeArgs, type Operation } from "./scoping";
@@ -44,6 +45,28 @@ async function enterTenant(tx: Prisma.TransactionClient, tenantId: string): Prom
   await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true), set_config('role', ${APP_ROLE}, true)`;
 }
 
+/**
+ * Opens a transaction of the tenant's plane with the tenant set: on a server the BEGIN
+ * carries the settings (lib/db/tenant-begin.ts); otherwise a statement sets them.
+ */
+function openTenantTransaction<T>(
+  plane: TenantPlaneClient,
+  tenantId: string,
+  fn: (tx: Prisma.TransactionClient) => Promise<T>,
+  options: TenantTransactionOptions = {},
+): Promise<T> {
+  const pending = { tenantId, role: APP_ROLE, applied: false };
+  return pendingTenantBegin.run(pending, () =>
+    plane.$transaction(
+      async (tx) => {
+        if (!pending.applied) await enterTenant(tx, tenantId);
+        return fn(tx);
+      },
+      { timeout: options.timeoutMs ?? 15_000, maxWait: 10_000, isolationLevel: options.isolationLevel },
+    ),
+  );
+}
+
 export interface TenantTransactionOptions {
   timeoutMs?: number;
   isolationLevel?: Prisma.TransactionIsolationLevel;
@@ -65,13 +88,12 @@ export async function tenantTransaction<T>(
     return fn(db);
   }
   const plane = await planeFor(tenant);
-  return plane.$transaction(
-    async (tx) => {
-      await enterTenant(tx, tenant.id);
-      // Awaited inside run(): a lazy Prisma promise returned as is would start outside the transaction.
-      return transactions.run({ tenantId: tenant.id, tx }, async () => await fn(db));
-    },
-    { timeout: options.timeoutMs ?? 15_000, maxWait: 10_000, isolationLevel: options.isolationLevel },
+  return openTenantTransaction(
+    plane,
+    tenant.id,
+    // Awaited inside run(): a lazy Prisma promise returned as is would start outside the transaction.
+    (tx) => transactions.run({ tenantId: tenant.id, tx }, async () => await fn(db)),
+    options,
   );
 }
 
@@ -97,10 +119,7 @@ function buildScopedClient(base: TenantPlaneClient) {
             return run(active.tx);
           }
           const plane = await planeFor(tenant);
-          return plane.$transaction(async (tx) => {
-            await enterTenant(tx, tenant.id);
-            return run(tx);
-          });
+          return openTenantTransaction(plane, tenant.id, async (tx) => await run(tx));
         },
       },
     },

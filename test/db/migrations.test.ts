@@ -178,17 +178,10 @@ describeEachDatabase("migrations", (db, kind) => {
   if (kind === "postgres") {
     it("5 concurrent runs against separate pools apply each file exactly once (advisory lock)", async () => {
       const connections = Array.from({ length: 5 }, () => db().connect({ max: 1 }));
-      // The target schemas exist before the runners start, as "public" does for the main
-      // database. On a schema that does not exist yet, concurrent runners can fail with
-      // `duplicate key value violates unique constraint "pg_namespace_nspname_index"` in
-      // the runner's CREATE SCHEMA IF NOT EXISTS (a backend that waited for the advisory lock
-      // still has a stale catalog cache entry for the schema): a bug in lib/db/migrations.ts
-      // that shows only under load, so it is reported rather than tested here.
-      const precreate = async (name: string) => db().sql.exec(`CREATE SCHEMA "${name}"`);
+      // The target schemas do not exist yet: the runners race to create them too.
       try {
         // Our own set, where applying a file twice would be visible: every file inserts a row.
         const schema = freshSchema();
-        await precreate(schema);
         const root = migrationRoot({
           "0001_create_hits": "CREATE TABLE hits (version text PRIMARY KEY, at timestamptz DEFAULT clock_timestamp());",
           "0002_slow_hit": "SELECT pg_sleep(0.3);\nINSERT INTO hits (version) VALUES ('0002');",
@@ -211,7 +204,6 @@ describeEachDatabase("migrations", (db, kind) => {
 
         // The real planes too: five app instances starting at once on an empty schema.
         const main = freshSchema();
-        await precreate(main);
         const real = await Promise.all(connections.map((c) => migrateAll(c.sql, main)));
         expect(real.flatMap((r) => r.control.applied).sort()).toEqual(CONTROL_VERSIONS);
         expect(real.flatMap((r) => r.tenant.applied).sort()).toEqual(TENANT_VERSIONS);

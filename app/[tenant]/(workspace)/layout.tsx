@@ -4,6 +4,8 @@ import type { ReactNode } from "react";
 import { openWorkspace } from "@/lib/auth/actions";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { requireMember, workspacesOf } from "@/lib/auth/session";
+import { can } from "@/lib/auth/permissions";
+import { FEATURE_FOR_RESOURCE, hasFeature } from "@/lib/accounting/features";
 import { ForbiddenError, UnauthenticatedError } from "@/lib/http/errors";
 import { requireTenantForRoute } from "@/lib/tenancy/current";
 
@@ -43,6 +45,36 @@ export default async function WorkspaceLayout({
             <Link href="/" className="font-medium">
               Dashboard
             </Link>
+            {hasFeature(tenant, FEATURE_FOR_RESOURCE.customers) && (
+              <Link href="/customers" className="font-medium">
+                Customers
+              </Link>
+            )}
+            {hasFeature(tenant, FEATURE_FOR_RESOURCE.invoices) && (
+              <Link href="/invoices" className="font-medium">
+                Invoices
+              </Link>
+            )}
+            {hasFeature(tenant, FEATURE_FOR_RESOURCE.products) && (
+              <Link href="/products" className="font-medium">
+                Products
+              </Link>
+            )}
+            {hasFeature(tenant, FEATURE_FOR_RESOURCE.projects) && (
+              <Link href="/projects" className="font-medium">
+                Projects
+              </Link>
+            )}
+            {hasFeature(tenant, FEATURE_FOR_RESOURCE.reports) && (
+              <Link href="/reports" className="font-medium">
+                Reports
+              </Link>
+            )}
+            {hasFeature(tenant, FEATURE_FOR_RESOURCE.auditEvents) && can(membership.role, "audit:read") && (
+              <Link href="/audit" className="font-medium">
+                Audit trail
+              </Link>
+            )}
             <Link href="/settings/api-keys" className="font-medium">
               API keys
             </Link>

@@ -1,3 +1,7 @@
+import { formatMoney, minorDigits } from "@/components/accounting/format";
+import { MonthlyChart } from "@/components/accounting/monthly-chart";
+import { FEATURE_FOR_RESOURCE, hasFeature } from "@/lib/accounting/features";
+import { reportSummary } from "@/lib/accounting/reports";
 import { memberForPage } from "@/lib/auth/session";
 import { runInTenantContext } from "@/lib/tenancy/context";
 import { contextFor, requireTenantForRoute } from "@/lib/tenancy/current";
@@ -11,6 +15,13 @@ export default async function TenantHome({ params }: Props) {
   const member = await memberForPage(tenant);
   if (!member) return null;
   const overview = await runInTenantContext(contextFor(tenant, member), () => tenantOverview());
+  // The monthly figures come from the reports feature (Standard and above).
+  const summary = hasFeature(tenant, FEATURE_FOR_RESOURCE.reports)
+    ? await runInTenantContext(contextFor(tenant, member), () =>
+        reportSummary({}, { currency: tenant.locale.currency }),
+      )
+    : null;
+  const digits = minorDigits(tenant.locale.currency);
   const money = new Intl.NumberFormat(tenant.locale.language, { style: "currency", currency: tenant.locale.currency });
   const stats = [
     { label: "Customers", value: overview.customers.toLocaleString() },
@@ -18,6 +29,14 @@ export default async function TenantHome({ params }: Props) {
     { label: "Invoices", value: overview.invoices.toLocaleString() },
     { label: "Outstanding", value: money.format(overview.outstandingMinor / 100) },
     { label: "Paid", value: money.format(overview.paidMinor / 100) },
+    ...(summary
+      ? [
+          {
+            label: "Paid this month",
+            value: formatMoney(summary.paidThisMonth.totalMinor, summary.currency, tenant.locale.language),
+          },
+        ]
+      : []),
   ];
   return (
     <main className="mx-auto max-w-6xl px-6 py-10">
@@ -25,7 +44,7 @@ export default async function TenantHome({ params }: Props) {
         Welcome to <span className="text-brand">{tenant.name}</span>
       </h1>
       <p className="mt-2 text-slate-600">Your workspace at a glance.</p>
-      <dl className="mt-8 grid gap-4 sm:grid-cols-2 lg:grid-cols-5">
+      <dl className={`mt-8 grid gap-4 sm:grid-cols-2 ${summary ? "lg:grid-cols-6" : "lg:grid-cols-5"}`}>
         {stats.map((stat) => (
           <div key={stat.label} className="border-brand rounded-xl border-t-4 bg-white p-5 shadow-sm">
             <dt className="text-sm text-slate-500">{stat.label}</dt>
@@ -33,6 +52,20 @@ export default async function TenantHome({ params }: Props) {
           </div>
         ))}
       </dl>
+      {summary && (
+        <section className="mt-8 rounded-xl bg-white p-6 shadow-sm">
+          <h2 className="font-semibold">Invoiced vs paid, last 12 months ({summary.currency})</h2>
+          <MonthlyChart
+            currency={summary.currency}
+            language={tenant.locale.language}
+            data={summary.months.map((m) => ({
+              month: m.month,
+              invoiced: m.invoicedMinor / 10 ** digits,
+              paid: m.paidMinor / 10 ** digits,
+            }))}
+          />
+        </section>
+      )}
     </main>
   );
 }

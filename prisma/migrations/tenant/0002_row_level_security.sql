@@ -8,11 +8,15 @@
 -- the cast. FORCE makes the table owner subject to the policies too (superusers, which
 -- run migrations, still bypass them).
 
+-- Roles are global to the server while this file runs per schema, possibly for several
+-- tenant schemas at once: a concurrent creation is not an error.
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'logi_app') THEN
     CREATE ROLE logi_app NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
   END IF;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+  NULL;
 END
 $$;
 
