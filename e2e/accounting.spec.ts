@@ -1,5 +1,4 @@
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { keepScreenshot } from "./support/browser";
 import { expect, test, type Page } from "@playwright/test";
 
 /**
@@ -14,15 +13,7 @@ const acme = `http://acme.${root}`;
 const globex = `http://globex.${root}`;
 const PASSWORD = "demo-Passw0rd!";
 
-test.afterEach(async ({ page }, testInfo) => {
-  const dir = join(testInfo.project.testDir, "screenshots");
-  mkdirSync(dir, { recursive: true });
-  const name = testInfo.title
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-|-$/g, "");
-  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true }).catch(() => undefined);
-});
+test.afterEach(keepScreenshot);
 
 async function signIn(page: Page, origin: string, email: string): Promise<void> {
   await page.goto(`${origin}/sign-in`);

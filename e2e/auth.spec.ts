@@ -1,5 +1,4 @@
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { keepScreenshot } from "./support/browser";
 import { expect, test, type Page } from "@playwright/test";
 
 /**
@@ -12,15 +11,7 @@ const port = Number(process.env.E2E_PORT || 3300);
 const root = `localhost:${port}`;
 const PASSWORD = "demo-Passw0rd!";
 
-test.afterEach(async ({ page }, testInfo) => {
-  const dir = join(testInfo.project.testDir, "screenshots");
-  mkdirSync(dir, { recursive: true });
-  const name = testInfo.title
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-|-$/g, "");
-  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true }).catch(() => undefined);
-});
+test.afterEach(keepScreenshot);
 
 /** Node's resolver does not know *.localhost: API calls go to 127.0.0.1 with the Host header. */
 async function apiGet(page: Page, host: string, path: string, headers: Record<string, string> = {}) {

@@ -1,5 +1,4 @@
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, keepScreenshot } from "./support/browser";
 import { expect, test } from "@playwright/test";
 
 /** A tenant's own domain: Chromium maps app.initech.test to this machine, as DNS would. */
@@ -8,29 +7,15 @@ const port = Number(process.env.E2E_PORT || 3300);
 
 test.use({
   launchOptions: {
-    executablePath: process.env.E2E_CHROMIUM || "/usr/bin/chromium",
+    executablePath: CHROMIUM_PATH,
     args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
+      ...CHROMIUM_ARGS,
       `--host-resolver-rules=MAP app.initech.test:${port} 127.0.0.1:${port}, MAP app.initech.test 127.0.0.1`,
     ],
   },
 });
 
-test.afterEach(async ({ page }, testInfo) => {
-  const dir = join(testInfo.project.testDir, "screenshots");
-  mkdirSync(dir, { recursive: true });
-  const name = testInfo.title
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-|-$/g, "");
-  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true }).catch(() => undefined);
-});
+test.afterEach(keepScreenshot);
 
 test("signing in on initech's custom domain works", async ({ page }) => {
   const origin = `http://app.initech.test:${port}`;

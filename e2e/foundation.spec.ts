@@ -1,5 +1,4 @@
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { keepScreenshot } from "./support/browser";
 import { expect, test } from "@playwright/test";
 
 /**
@@ -11,16 +10,7 @@ import { expect, test } from "@playwright/test";
 const port = Number(process.env.E2E_PORT || 3300);
 const root = `localhost:${port}`;
 
-// A full-page screenshot of every test, to look at: e2e/screenshots/<test-name>.png.
-test.afterEach(async ({ page }, testInfo) => {
-  const dir = join(testInfo.project.testDir, "screenshots");
-  mkdirSync(dir, { recursive: true });
-  const name = testInfo.title
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-|-$/g, "");
-  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true }).catch(() => undefined);
-});
+test.afterEach(keepScreenshot);
 
 test("the landing page lists the five plans with their prices", async ({ page }) => {
   const response = await page.goto(`http://${root}/`);

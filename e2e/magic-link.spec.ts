@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { keepScreenshot } from "./support/browser";
 import { expect, test } from "@playwright/test";
 
 /** Without SMTP settings, mail lands in the outbox (DATA_DIR/outbox) a developer can open. */
@@ -7,15 +8,7 @@ import { expect, test } from "@playwright/test";
 const port = Number(process.env.E2E_PORT || 3300);
 const outbox = join(process.env.E2E_DATA_ROOT ?? "", "data", "outbox");
 
-test.afterEach(async ({ page }, testInfo) => {
-  const dir = join(testInfo.project.testDir, "screenshots");
-  mkdirSync(dir, { recursive: true });
-  const name = testInfo.title
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-|-$/g, "");
-  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true }).catch(() => undefined);
-});
+test.afterEach(keepScreenshot);
 
 function mailsTo(address: string): Array<{ to: string; subject: string; text: string }> {
   if (!existsSync(outbox)) return [];
