@@ -7,7 +7,12 @@ import { tenantDirectory } from "@/lib/tenancy/directory-instance";
 import { classifyHost, TENANT_SLUG_HEADER } from "@/lib/tenancy/hosts";
 import { isIpAllowed } from "@/lib/tenancy/ip-allow-list";
 import { isApiPath, resolveTenant, TENANT_ID_HEADER, type Resolution } from "@/lib/tenancy/resolver";
-import { clientIpFrom, RESOLUTION_METHOD_HEADER, RESOLVED_TENANT_ID_HEADER } from "@/lib/tenancy/proxy-headers";
+import {
+  clientIpFrom,
+  REQUESTED_PATH_HEADER,
+  RESOLUTION_METHOD_HEADER,
+  RESOLVED_TENANT_ID_HEADER,
+} from "@/lib/tenancy/proxy-headers";
 
 /**
  * Next 16's request proxy (the file formerly called middleware.ts): the host is the router.
@@ -76,6 +81,8 @@ function respond(
       headers.set(RESOLVED_TENANT_ID_HEADER, tenant.id);
       headers.set(RESOLUTION_METHOD_HEADER, resolution.method);
       if (api) return NextResponse.next({ request: { headers } });
+      // The path as the visitor typed it, for "sign in, then continue to …".
+      headers.set(REQUESTED_PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
       const url = request.nextUrl.clone();
       url.pathname = `/${tenant.slug}${url.pathname === "/" ? "" : url.pathname}`;
       return NextResponse.rewrite(url, { request: { headers } });

@@ -38,7 +38,8 @@ async function time(host: string): Promise<number> {
 await time("acme.localhost:3000"); // warm the directory cache and the JIT
 await time("localhost:3000");
 const rounds: Array<{ rootMs: number; tenantMs: number }> = [];
-for (let i = 0; i < ROUNDS; i++) rounds.push({ rootMs: await time("localhost:3000"), tenantMs: await time("acme.localhost:3000") });
+for (let i = 0; i < ROUNDS; i++)
+  rounds.push({ rootMs: await time("localhost:3000"), tenantMs: await time("acme.localhost:3000") });
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const added = median(rounds.map((r) => r.tenantMs - r.rootMs));
 const report = {

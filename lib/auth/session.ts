@@ -1,4 +1,3 @@
-import { redirect } from "next/navigation";
 import { controlDb } from "@/lib/db/control";
 import { ForbiddenError, UnauthenticatedError } from "@/lib/http/errors";
 import type { TenantSummary } from "@/lib/tenancy/tenants";
@@ -90,8 +89,9 @@ export async function workspacesOf(userId: string) {
 }
 
 /**
- * For server components: the member, or null when the signed-in user is not a member (the
- * workspace layout explains that); no session at all redirects to the sign-in page.
+ * For server components: the member, or null when there is no session or the user is not a
+ * member — the workspace layout then shows the sign-in form or explains, and the page
+ * renders nothing.
  * Pages check for themselves because a client navigation can render a page without its layout.
  */
 export async function memberForPage(
@@ -101,8 +101,7 @@ export async function memberForPage(
   try {
     return await requireMember(tenant, permission);
   } catch (error) {
-    if (error instanceof UnauthenticatedError) redirect("/sign-in");
-    if (error instanceof ForbiddenError) return null;
+    if (error instanceof UnauthenticatedError || error instanceof ForbiddenError) return null;
     throw error;
   }
 }

@@ -3,6 +3,8 @@
  * may trust them because no client can get one past the proxy.
  */
 export const RESOLVED_TENANT_ID_HEADER = "x-tenant-resolved-id";
+/** The tenant page's path and query as requested, before the rewrite to app/[tenant]/. */
+export const REQUESTED_PATH_HEADER = "x-tenant-requested-path";
 /** How the tenant was found: custom_domain | subdomain | header | jwt. */
 export const RESOLUTION_METHOD_HEADER = "x-tenant-resolution";
 

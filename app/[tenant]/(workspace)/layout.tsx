@@ -1,8 +1,11 @@
 import Link from "next/link";
-import { redirect } from "next/navigation";
+import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { openWorkspace } from "@/lib/auth/actions";
+import { AuthCard } from "@/components/auth/card";
+import { SignInForm } from "@/components/auth/sign-in-form";
 import { SignOutButton } from "@/components/auth/sign-out-button";
+import { REQUESTED_PATH_HEADER } from "@/lib/tenancy/proxy-headers";
 import { requireMember, workspacesOf } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
 import { FEATURE_FOR_RESOURCE, hasFeature } from "@/lib/accounting/features";
@@ -22,7 +25,15 @@ export default async function WorkspaceLayout({
   try {
     membership = await requireMember(tenant);
   } catch (error) {
-    if (error instanceof UnauthenticatedError) redirect("/sign-in");
+    if (error instanceof UnauthenticatedError) {
+      // Anyone may see which workspace this is and sign in to it, on the page they asked for.
+      const requested = (await headers()).get(REQUESTED_PATH_HEADER) ?? "/";
+      return (
+        <AuthCard title={`Sign in to ${tenant.name}`}>
+          <SignInForm next={requested} />
+        </AuthCard>
+      );
+    }
     if (error instanceof ForbiddenError) {
       return (
         <main className="mx-auto max-w-xl px-6 py-16 text-center" data-testid="not-a-member">
