@@ -25,12 +25,17 @@ export interface SentMail {
 
 const DEFAULT_FROM = "LogiAccounting Pro <no-reply@logiaccounting.test>";
 
-let transporter: Transporter | undefined;
+/** One pooled transport per SMTP_URL (settings can differ between callers, e.g. tests). */
+const transporters = new Map<string, Transporter>();
 
 export async function sendMail(message: MailMessage, env: NodeJS.ProcessEnv = process.env): Promise<SentMail> {
   const from = message.from ?? env.MAIL_FROM ?? DEFAULT_FROM;
   if (env.SMTP_URL) {
-    transporter ??= nodemailer.createTransport(env.SMTP_URL);
+    let transporter = transporters.get(env.SMTP_URL);
+    if (!transporter) {
+      transporter = nodemailer.createTransport(env.SMTP_URL);
+      transporters.set(env.SMTP_URL, transporter);
+    }
     const info = await transporter.sendMail({ ...message, from });
     return { transport: "smtp", id: String(info.messageId) };
   }
