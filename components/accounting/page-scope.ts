@@ -2,7 +2,7 @@ import "server-only";
 import { notFound } from "next/navigation";
 import { can, type Permission } from "@/lib/auth/permissions";
 import { memberForPage, type Membership } from "@/lib/auth/session";
-import { NotFoundError } from "@/lib/http/errors";
+import { DomainError, NotFoundError, ValidationError } from "@/lib/http/errors";
 import { runInTenantContext } from "@/lib/tenancy/context";
 import { contextFor, requireTenantForRoute } from "@/lib/tenancy/current";
 import type { TenantSummary } from "@/lib/tenancy/tenants";
@@ -55,4 +55,21 @@ export function flatSearch(search: Record<string, string | string[] | undefined>
     if (value) out[key] = value;
   }
   return out;
+}
+
+/**
+ * Runs a list query for a page: bad filters, sorts or cursors (domain errors) become a
+ * message the page shows next to the filters, never a 500.
+ */
+export async function listOrError<T>(
+  scope: PageScope,
+  load: () => Promise<T>,
+): Promise<{ page: T; error: null } | { page: null; error: string }> {
+  try {
+    return { page: await scope.run(load), error: null };
+  } catch (e) {
+    if (!(e instanceof DomainError)) throw e;
+    const error = e instanceof ValidationError ? e.issues.map((i) => `${i.field}: ${i.message}`).join("; ") : e.message;
+    return { page: null, error };
+  }
 }

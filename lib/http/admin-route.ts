@@ -4,6 +4,7 @@ import { sessionUser, type SessionUser } from "@/lib/auth/session";
 import { controlDb } from "@/lib/db/control";
 import type { PlatformActor } from "@/lib/platform/audit-log";
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from "./errors";
+import { assertSameOrigin } from "./csrf";
 import { problemResponse } from "./problem";
 
 /**
@@ -70,24 +71,4 @@ export async function requirePlatformAdmin(): Promise<SessionUser> {
   const row = await db.user.findUnique({ where: { id: user.id }, select: { platformRole: true } });
   if (row?.platformRole !== "admin") throw new ForbiddenError("Platform administrators only");
   return { ...user, platformRole: row.platformRole };
-}
-
-/**
- * CSRF defence for cookie-authenticated writes: browsers send Origin on cross-site
- * requests, and it must name this very host.
- */
-function assertSameOrigin(request: NextRequest): void {
-  const origin = request.headers.get("origin");
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  if (!origin) {
-    if (request.headers.get("sec-fetch-site") === "cross-site") throw new ForbiddenError("Cross-site request refused");
-    return;
-  }
-  let originHost: string;
-  try {
-    originHost = new URL(origin).host;
-  } catch {
-    throw new ForbiddenError("Cross-site request refused");
-  }
-  if (originHost !== host) throw new ForbiddenError("Cross-site request refused");
 }

@@ -7,6 +7,7 @@ import { runInTenantContext, type Actor, type ContextTenant, type IsolationLevel
 import type { TenantSummary } from "@/lib/tenancy/tenants";
 import { requireFeature, type AccountingFeature } from "@/lib/accounting/features";
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from "./errors";
+import { assertSameOrigin } from "./csrf";
 import { problemResponse } from "./problem";
 
 /**
@@ -79,26 +80,6 @@ async function authenticate(
   if (UNSAFE_METHODS.has(request.method)) assertSameOrigin(request);
   const { user, role } = await requireMember(tenant, options.permission);
   return { type: "user", userId: user.id, role };
-}
-
-/**
- * CSRF defence for cookie-authenticated writes: browsers send Origin on cross-site
- * requests, and it must name this very host.
- */
-function assertSameOrigin(request: NextRequest): void {
-  const origin = request.headers.get("origin");
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  if (!origin) {
-    if (request.headers.get("sec-fetch-site") === "cross-site") throw new ForbiddenError("Cross-site request refused");
-    return;
-  }
-  let originHost: string;
-  try {
-    originHost = new URL(origin).host;
-  } catch {
-    throw new ForbiddenError("Cross-site request refused");
-  }
-  if (originHost !== host) throw new ForbiddenError("Cross-site request refused");
 }
 
 function toContextTenant(tenant: TenantSummary): ContextTenant {

@@ -1,11 +1,9 @@
 import Link from "next/link";
 import { FeatureLocked } from "@/components/accounting/feature-locked";
 import { FilterBar, ListError, NextPageLink, PageHeader, SortHeader } from "@/components/accounting/list-controls";
-import { flatSearch, pageScope, type SearchParams } from "@/components/accounting/page-scope";
-import { listCustomers, type CustomerDto } from "@/lib/accounting/customers";
+import { flatSearch, listOrError, pageScope, type SearchParams } from "@/components/accounting/page-scope";
+import { listCustomers } from "@/lib/accounting/customers";
 import { FEATURE_FOR_RESOURCE, hasFeature } from "@/lib/accounting/features";
-import type { Page } from "@/lib/accounting/pagination";
-import { DomainError } from "@/lib/http/errors";
 
 export const metadata = { title: "Customers" };
 const PATH = "/customers";
@@ -29,16 +27,9 @@ export default async function CustomersPage({
       </main>
     );
   const search = flatSearch(await searchParams);
-  let page: Page<CustomerDto> | null = null;
-  let error: string | null = null;
-  try {
-    page = await scope.run(() =>
-      listCustomers({ q: search.q, sort: search.sort, cursor: search.cursor, limit: search.limit }),
-    );
-  } catch (e) {
-    if (!(e instanceof DomainError)) throw e;
-    error = e.message;
-  }
+  const { page, error } = await listOrError(scope, () =>
+    listCustomers({ q: search.q, sort: search.sort, cursor: search.cursor, limit: search.limit }),
+  );
   return (
     <main className="mx-auto max-w-6xl px-6 py-10">
       <PageHeader

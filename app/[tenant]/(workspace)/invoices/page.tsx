@@ -10,12 +10,10 @@ import {
   StatusBadge,
 } from "@/components/accounting/list-controls";
 import { customerNames, customerOptions } from "@/components/accounting/lookups";
-import { flatSearch, pageScope, type SearchParams } from "@/components/accounting/page-scope";
+import { flatSearch, listOrError, pageScope, type SearchParams } from "@/components/accounting/page-scope";
 import { FEATURE_FOR_RESOURCE, hasFeature } from "@/lib/accounting/features";
 import { INVOICE_SORT, listInvoices, type InvoiceDto } from "@/lib/accounting/invoices";
-import type { Page } from "@/lib/accounting/pagination";
 import { INVOICE_STATUSES } from "@/lib/accounting/schemas";
-import { DomainError, ValidationError } from "@/lib/http/errors";
 
 export const metadata = { title: "Invoices" };
 const PATH = "/invoices";
@@ -40,24 +38,17 @@ export default async function InvoicesPage({
       </main>
     );
   const search = flatSearch(await searchParams);
-  let page: Page<Omit<InvoiceDto, "lines">> | null = null;
-  let error: string | null = null;
-  try {
-    page = await scope.run(() =>
-      listInvoices({
-        status: search.status as InvoiceDto["status"] | undefined,
-        customerId: search.customerId,
-        from: search.from,
-        to: search.to,
-        sort: search.sort,
-        cursor: search.cursor,
-        limit: search.limit,
-      }),
-    );
-  } catch (e) {
-    if (!(e instanceof DomainError)) throw e;
-    error = e instanceof ValidationError ? e.issues.map((i) => `${i.field}: ${i.message}`).join("; ") : e.message;
-  }
+  const { page, error } = await listOrError(scope, () =>
+    listInvoices({
+      status: search.status as InvoiceDto["status"] | undefined,
+      customerId: search.customerId,
+      from: search.from,
+      to: search.to,
+      sort: search.sort,
+      cursor: search.cursor,
+      limit: search.limit,
+    }),
+  );
   const customers = await customerOptions(scope);
   const names = await customerNames(scope, page?.data.map((i) => i.customerId) ?? []);
   const lang = tenant.locale.language;

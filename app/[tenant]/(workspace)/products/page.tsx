@@ -2,11 +2,9 @@ import Link from "next/link";
 import { FeatureLocked } from "@/components/accounting/feature-locked";
 import { formatMoney } from "@/components/accounting/format";
 import { FilterBar, ListError, NextPageLink, PageHeader, SortHeader } from "@/components/accounting/list-controls";
-import { flatSearch, pageScope, type SearchParams } from "@/components/accounting/page-scope";
+import { flatSearch, listOrError, pageScope, type SearchParams } from "@/components/accounting/page-scope";
 import { FEATURE_FOR_RESOURCE, hasFeature } from "@/lib/accounting/features";
-import type { Page } from "@/lib/accounting/pagination";
-import { listProducts, PRODUCT_SORT, type ProductDto } from "@/lib/accounting/products";
-import { DomainError, ValidationError } from "@/lib/http/errors";
+import { listProducts, PRODUCT_SORT } from "@/lib/accounting/products";
 
 export const metadata = { title: "Products" };
 const PATH = "/products";
@@ -31,22 +29,15 @@ export default async function ProductsPage({
       </main>
     );
   const search = flatSearch(await searchParams);
-  let page: Page<ProductDto> | null = null;
-  let error: string | null = null;
-  try {
-    page = await scope.run(() =>
-      listProducts({
-        q: search.q,
-        archived: search.archived,
-        sort: search.sort,
-        cursor: search.cursor,
-        limit: search.limit,
-      }),
-    );
-  } catch (e) {
-    if (!(e instanceof DomainError)) throw e;
-    error = e instanceof ValidationError ? e.issues.map((i) => `${i.field}: ${i.message}`).join("; ") : e.message;
-  }
+  const { page, error } = await listOrError(scope, () =>
+    listProducts({
+      q: search.q,
+      archived: search.archived,
+      sort: search.sort,
+      cursor: search.cursor,
+      limit: search.limit,
+    }),
+  );
   const lang = tenant.locale.language;
   const sortProps = { path: PATH, search, defaultSort: PRODUCT_SORT.default };
   return (

@@ -10,12 +10,10 @@ import {
   StatusBadge,
 } from "@/components/accounting/list-controls";
 import { customerNames, customerOptions } from "@/components/accounting/lookups";
-import { flatSearch, pageScope, type SearchParams } from "@/components/accounting/page-scope";
+import { flatSearch, listOrError, pageScope, type SearchParams } from "@/components/accounting/page-scope";
 import { FEATURE_FOR_RESOURCE, hasFeature } from "@/lib/accounting/features";
-import type { Page } from "@/lib/accounting/pagination";
-import { listProjects, PROJECT_SORT, type ProjectDto } from "@/lib/accounting/projects";
+import { listProjects, PROJECT_SORT } from "@/lib/accounting/projects";
 import { PROJECT_STATUSES } from "@/lib/accounting/schemas";
-import { DomainError, ValidationError } from "@/lib/http/errors";
 
 export const metadata = { title: "Projects" };
 const PATH = "/projects";
@@ -40,22 +38,15 @@ export default async function ProjectsPage({
       </main>
     );
   const search = flatSearch(await searchParams);
-  let page: Page<ProjectDto> | null = null;
-  let error: string | null = null;
-  try {
-    page = await scope.run(() =>
-      listProjects({
-        status: search.status,
-        customerId: search.customerId,
-        sort: search.sort,
-        cursor: search.cursor,
-        limit: search.limit,
-      }),
-    );
-  } catch (e) {
-    if (!(e instanceof DomainError)) throw e;
-    error = e instanceof ValidationError ? e.issues.map((i) => `${i.field}: ${i.message}`).join("; ") : e.message;
-  }
+  const { page, error } = await listOrError(scope, () =>
+    listProjects({
+      status: search.status,
+      customerId: search.customerId,
+      sort: search.sort,
+      cursor: search.cursor,
+      limit: search.limit,
+    }),
+  );
   const customers = await customerOptions(scope);
   const names = await customerNames(scope, page?.data.map((p) => p.customerId) ?? []);
   const lang = tenant.locale.language;

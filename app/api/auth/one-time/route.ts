@@ -1,6 +1,7 @@
 import { AuthError } from "next-auth";
 import type { NextRequest } from "next/server";
 import { signIn } from "@/lib/auth/auth";
+import { isSameOrigin } from "@/lib/http/csrf";
 
 /**
  * POST /api/auth/one-time — exchanges a magic-link or handoff token (form fields `token`,
@@ -8,11 +9,8 @@ import { signIn } from "@/lib/auth/auth";
  * real redirect: the browser's next request passes through proxy.ts like any other.
  */
 export async function POST(request: NextRequest): Promise<Response> {
-  const origin = request.headers.get("origin");
-  const host = request.headers.get("host");
   // The form is ours: a post from another site could sign a victim in to someone else's account.
-  if (origin && host && new URL(origin).host !== host)
-    return new Response("Cross-site request refused", { status: 403 });
+  if (!isSameOrigin(request)) return new Response("Cross-site request refused", { status: 403 });
   const form = await request.formData();
   const token = String(form.get("token") ?? "");
   const purpose = form.get("purpose") === "handoff" ? "handoff" : "magic-link";
