@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { encode } from "next-auth/jwt";
 import { keepScreenshot } from "./support/browser";
 import { expect, test, type Page } from "@playwright/test";
 
@@ -101,4 +104,62 @@ test("an API key of acme is refused on globex", async ({ page }) => {
     "x-tenant-id": "globex",
   });
   expect(viaHeader.status()).toBe(403);
+});
+
+test("ten wrong passwords lock the account for a while, even for the right one", async ({ page }) => {
+  await page.goto(`http://globex.${root}/sign-in`);
+  const password = page.getByLabel("Password", { exact: true });
+  const submit = page.getByRole("button", { name: "Sign in", exact: true });
+  for (let attempt = 1; attempt <= 10; attempt++) {
+    await page.getByLabel("E-mail", { exact: true }).fill("bob@globex.test");
+    await password.fill(`wrong-${attempt}`);
+    await submit.click();
+    // The answer has arrived once the form is reset (React empties it after the action).
+    await expect(password).toHaveValue("");
+    await expect(submit).toBeEnabled();
+    await expect(page.getByText("Wrong e-mail or password.")).toBeVisible();
+  }
+  await page.getByLabel("E-mail", { exact: true }).fill("bob@globex.test");
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByText("Too many attempts. Wait a few minutes and try again.")).toBeVisible();
+  await expect(page.getByTestId("signed-in-as")).toHaveCount(0);
+});
+
+test("a session older than the workspace's session timeout is no session", async ({ page, context }) => {
+  await signIn(page, `http://acme.${root}`, "alice@acme.test");
+  await expect(page.getByTestId("signed-in-as")).toBeVisible();
+  const session = await page.evaluate(() => fetch("/api/auth/session").then((r) => r.json()));
+  const secret = readFileSync(join(process.env.E2E_DATA_ROOT ?? "", "data", "auth-secret"), "utf8").trim();
+  const cookieName = "authjs.session-token";
+  const tokenSignedInAgo = (minutes: number) =>
+    encode({
+      salt: cookieName,
+      secret,
+      token: {
+        sub: session.user.id,
+        uid: session.user.id,
+        email: session.user.email,
+        name: session.user.name,
+        scope: session.scope,
+        platformRole: null,
+        authTime: Math.floor(Date.now() / 1000) - minutes * 60,
+      },
+    });
+  const useToken = async (value: string) => {
+    await context.clearCookies();
+    await context.addCookies([
+      { name: cookieName, value, url: `http://acme.${root}`, httpOnly: true, sameSite: "Lax" },
+    ]);
+  };
+
+  // acme's timeout is the default 60 minutes: 59 minutes after sign-in the session holds…
+  await useToken(await tokenSignedInAgo(59));
+  await page.goto(`http://acme.${root}/`);
+  await expect(page.getByTestId("signed-in-as")).toContainText("alice@acme.test");
+  // …61 minutes after, it does not.
+  await useToken(await tokenSignedInAgo(61));
+  await page.goto(`http://acme.${root}/`);
+  await expect(page.getByRole("heading", { name: "Sign in to Acme Accounting" })).toBeVisible();
+  await expect(page.getByTestId("signed-in-as")).toHaveCount(0);
 });

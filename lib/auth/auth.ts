@@ -67,15 +67,19 @@ export const authConfig = (): NextAuthConfig => ({
         if (!parsed.success) return null;
         const { email, password } = parsed.data;
         const throttles = signInThrottles();
-        const wait = Math.max(throttles.account.hit(email), throttles.ip.hit(await clientIp()));
-        if (wait > 0) throw new TooManyAttempts();
+        const ip = await clientIp();
+        if (Math.max(throttles.account.blockedFor(email), throttles.ip.blockedFor(ip)) > 0) throw new TooManyAttempts();
 
         const db = await controlDb();
         const user = await db.user.findUnique({ where: { email } });
-        // Verify even for unknown users? Argon2 is the slow part; skipping it for unknown
-        // e-mails would reveal which accounts exist through timing.
+        // Unknown e-mails are verified against a dummy hash: argon2 is the slow part, and
+        // skipping it would reveal through timing which accounts exist.
         const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, password);
-        if (!user || !user.passwordHash || !ok) return null;
+        if (!user || !user.passwordHash || !ok) {
+          throttles.account.hit(email);
+          throttles.ip.hit(ip);
+          return null;
+        }
         const scope = await hostScope();
         await assertMayEnter(user.id, scope);
         throttles.account.reset(email);

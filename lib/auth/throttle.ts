@@ -26,6 +26,13 @@ export class AttemptThrottle {
     return current.count > this.limit ? Math.ceil((current.resetAt - now) / 1000) : 0;
   }
 
+  /** Seconds to wait if `key` is already over the limit, without counting an attempt. */
+  blockedFor(key: string, now = Date.now()): number {
+    const current = this.windows.get(key);
+    if (!current || current.resetAt <= now || current.count < this.limit) return 0;
+    return Math.ceil((current.resetAt - now) / 1000);
+  }
+
   reset(key: string): void {
     this.windows.delete(key);
   }
@@ -34,7 +41,11 @@ export class AttemptThrottle {
 const KEY = Symbol.for("logiaccounting.sign-in-throttle");
 type Holder = { [KEY]?: { account: AttemptThrottle; ip: AttemptThrottle } };
 
-/** 10 attempts per account and 30 per IP address in 15 minutes. */
+/**
+ * Password sign-in: 10 failed attempts per account and 30 per IP address in 15 minutes
+ * (only failures count, so a busy office behind one address is not locked out by its own
+ * successful sign-ins). Magic-link and signup requests count every request.
+ */
 export function signInThrottles(): { account: AttemptThrottle; ip: AttemptThrottle } {
   const holder = globalThis as Holder;
   return (holder[KEY] ??= {

@@ -15,6 +15,17 @@ describe("sign-in throttle", () => {
     expect(throttle.hit("alice@acme.test", t0 + 60_001)).toBe(0);
   });
 
+  it("blockedFor only reads: it never counts an attempt", () => {
+    const throttle = new AttemptThrottle(2, 60_000);
+    expect(throttle.blockedFor("a", 0)).toBe(0);
+    throttle.hit("a", 0);
+    expect(throttle.blockedFor("a", 1)).toBe(0);
+    throttle.hit("a", 2);
+    expect(throttle.blockedFor("a", 1_000)).toBe(59);
+    expect(throttle.blockedFor("a", 1_000)).toBe(59);
+    expect(throttle.blockedFor("a", 60_001)).toBe(0);
+  });
+
   it("a successful sign-in resets the account's counter", () => {
     const throttle = new AttemptThrottle(1, 60_000);
     throttle.hit("a", 0);
