@@ -4,8 +4,8 @@
 // Arguments, one per suite or step: `name:exitCode[:reportPath]`.
 // - vitest:      Vitest's json reporter (numPassedTests, numFailedTests, testResults).
 // - playwright:  Playwright's json reporter (stats.expected/flaky/unexpected/skipped, errors).
-// - a step without a report (the build) adds no tests; its failure shows in the breakdown,
-//   and the suite it prevented counts as crashed.
+// - a step without a report (build, lint, typecheck) adds no passed tests; its failure counts
+//   as one failed check (and a suite it prevented counts as crashed).
 // A suite whose report is missing or unreadable, or that exited non-zero without any
 // failed test in its report, crashed: it counts as one failed test. A run with no test at
 // all also fails.
@@ -59,6 +59,8 @@ for (const arg of process.argv.slice(2)) {
   const reportPath = rest.join(":");
   const parse = PARSERS[name];
   if (!parse) {
+    // A step without tests (build, lint, typecheck): its failure counts as one failed check.
+    if (rc !== 0) failed += 1;
     lines.push(`  ${name.padEnd(11)} ${rc === 0 ? "ok" : `FAILED (exit ${rc})`}`);
     continue;
   }

@@ -150,9 +150,17 @@ if [ ! -f lib/generated/control/client.ts ] || [ ! -f lib/generated/tenant/clien
 fi
 
 # ---------------------------------------------------------------- suites
+LINT_RC=0
+TYPECHECK_RC=0
 VITEST_RC=0
 BUILD_RC=0
 PLAYWRIGHT_RC=0
+
+log "Static checks (ESLint, TypeScript over app, tests and benches)"
+t=$(now)
+npm run --silent lint || LINT_RC=$?
+npm run --silent typecheck || TYPECHECK_RC=$?
+log "Static checks finished in $(($(now) - t)) s (lint exit $LINT_RC, typecheck exit $TYPECHECK_RC)"
 
 log "Vitest (unit and database tests)"
 t=$(now)
@@ -190,6 +198,8 @@ fi
 # ---------------------------------------------------------------- summary
 SUMMARY_RC=0
 SUMMARY=$(node scripts/test-summary.mjs \
+  "lint:$LINT_RC" \
+  "typecheck:$TYPECHECK_RC" \
   "vitest:$VITEST_RC:$REPORT_DIR/vitest.json" \
   "build:$BUILD_RC" \
   "playwright:$PLAYWRIGHT_RC:$REPORT_DIR/playwright.json") || SUMMARY_RC=$?
