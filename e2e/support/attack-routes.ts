@@ -222,4 +222,10 @@ export const ATTACK_READS: {
   },
   { name: "reports", feature: "reports", permission: "reports:read", paths: () => ["/api/v1/reports/summary"] },
   { name: "tenant", feature: "", permission: "tenant:read", paths: () => ["/api/v1/tenant"] },
+  {
+    name: "features",
+    feature: "",
+    permission: "tenant:read",
+    paths: () => ["/api/v1/tenant/features", "/api/v1/tenant/features/inventory"],
+  },
 ];

@@ -1,9 +1,10 @@
 import { FeatureNotAvailableError } from "@/lib/http/errors";
+import { isFeatureOn } from "@/lib/tenancy/features";
 
 /**
- * Plan features of the accounting app (seed table 16.4). Until the feature-flag service
- * exists, the plan's features (TenantSummary.features / ContextTenant.features) are read
- * directly — here and only here.
+ * Plan features of the accounting app (seed table 16.4). TenantSummary.features already
+ * holds the plan's features with the tenant's overrides applied (lib/tenancy/features.ts);
+ * the gate is checked here and only here.
  */
 export const FEATURE_FOR_RESOURCE = {
   customers: "basic_invoicing",
@@ -21,9 +22,9 @@ interface HasFeatures {
   features: Readonly<Record<string, boolean>>;
 }
 
-/** Whether the tenant's plan includes `feature`. */
+/** Whether the tenant has `feature` now (plan plus overrides, lib/tenancy/features.ts). */
 export function hasFeature(tenant: HasFeatures, feature: AccountingFeature): boolean {
-  return tenant.features[feature] === true;
+  return isFeatureOn(tenant, feature);
 }
 
 /** The one feature check: throws FeatureNotAvailableError (403) when the plan lacks it. */

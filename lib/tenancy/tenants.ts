@@ -1,4 +1,5 @@
 import { controlDb } from "@/lib/db/control";
+import { effectiveFeatures } from "./features";
 
 /** What a tenant page needs to render: identity, status and branding. */
 export interface TenantSummary {
@@ -23,7 +24,11 @@ export async function findActiveTenantBySlug(slug: string): Promise<TenantSummar
   const db = await controlDb();
   const tenant = await db.tenant.findUnique({
     where: { slug },
-    include: { settings: true, plan: { select: { name: true, features: true } } },
+    include: {
+      settings: true,
+      plan: { select: { name: true, features: true } },
+      features: { select: { featureKey: true, isEnabled: true, enabledAt: true, expiresAt: true } },
+    },
   });
   if (!tenant || tenant.status !== "active" || tenant.deletedAt) return null;
   const settings = tenant.settings;
@@ -50,7 +55,9 @@ export async function findActiveTenantBySlug(slug: string): Promise<TenantSummar
     },
     sessionTimeoutMinutes: settings?.sessionTimeoutMinutes ?? 60,
     passwordPolicy: settings?.passwordPolicy ?? {},
-    features: planFeatures(tenant.plan.features),
+    // Plan features with the tenant's current overrides, evaluated per request so an
+    // override's expiry takes effect on time.
+    features: effectiveFeatures(planFeatures(tenant.plan.features), tenant.features),
   };
 }
 
