@@ -83,4 +83,37 @@ describe("feature overrides reach the workspace (PGlite, demo tenants)", () => {
     });
     await expect(tenantFeature(GLOBEX, "teleportation")).rejects.toThrow("Feature not found");
   });
+
+  it("a platform admin sets and removes an override, each audited; bad input names the field", async () => {
+    const { controlDb } = await import("@/lib/db/control");
+    const { setFeatureOverride, removeFeatureOverride } = await import("@/lib/platform/admin-features");
+    const { findActiveTenantBySlug } = await import("@/lib/tenancy/tenants");
+    const db = await controlDb();
+    const admin = await db.user.findUniqueOrThrow({ where: { email: "admin@logiaccounting.test" } });
+    const actor = { userId: admin.id, ip: null };
+
+    const view = await setFeatureOverride(actor, GLOBEX, "projects", {
+      isEnabled: true,
+      expiresAt: new Date(Date.now() + HOUR).toISOString(),
+    });
+    expect(view).toMatchObject({ key: "projects", enabled: true, source: "override" });
+    expect((await findActiveTenantBySlug("globex"))?.features.projects).toBe(true);
+
+    await removeFeatureOverride(actor, GLOBEX, "projects");
+    expect((await findActiveTenantBySlug("globex"))?.features.projects).toBe(false);
+    const actions = (
+      await db.platformAuditLog.findMany({ where: { targetId: GLOBEX }, orderBy: { createdAt: "asc" } })
+    ).map((row) => row.action);
+    expect(actions).toEqual(["tenant.feature_overridden", "tenant.feature_override_removed"]);
+
+    await expect(
+      setFeatureOverride(actor, GLOBEX, "projects", { isEnabled: true, expiresAt: "soon" }),
+    ).rejects.toMatchObject({
+      issues: [{ field: "expiresAt", message: "expiresAt must be an ISO date-time" }],
+    });
+    await expect(setFeatureOverride(actor, GLOBEX, "teleportation", { isEnabled: true })).rejects.toThrow(
+      "Feature not found",
+    );
+    await expect(removeFeatureOverride(actor, GLOBEX, "projects")).rejects.toThrow("Feature override not found");
+  });
 });
