@@ -1,11 +1,4 @@
-import { listPublicPlans } from "@/lib/platform/plans";
-import { FEATURE_LABELS } from "@/lib/platform/plans";
-
-/** The cheapest public plan that includes `feature` (plans are listed in display order). */
-export async function planWithFeature(feature: string): Promise<string | null> {
-  const plans = await listPublicPlans();
-  return plans.find((plan) => plan.features[feature])?.name ?? null;
-}
+import { FEATURE_LABELS, planWithFeature } from "@/lib/platform/plans";
 
 /** Shown instead of a page whose feature the workspace's plan does not include (no data). */
 export async function FeatureLocked({ feature, planName }: { feature: string; planName: string }) {
@@ -21,5 +14,25 @@ export async function FeatureLocked({ feature, planName }: { feature: string; pl
       </p>
       <p className="mt-1 text-sm text-slate-600">Ask the workspace owner to upgrade to use it.</p>
     </div>
+  );
+}
+
+/** A whole page replaced by the notice: the page's title, then FeatureLocked. */
+export function LockedPage({
+  title,
+  feature,
+  planName,
+  width = "max-w-6xl",
+}: {
+  title: string;
+  feature: string;
+  planName: string;
+  width?: string;
+}) {
+  return (
+    <main className={`mx-auto ${width} px-6 py-10`}>
+      <h1 className="text-2xl font-bold">{title}</h1>
+      <FeatureLocked feature={feature} planName={planName} />
+    </main>
   );
 }

@@ -69,3 +69,9 @@ function normaliseFeatures(raw: unknown): Record<string, boolean> {
   }
   return features;
 }
+
+/** The cheapest public plan that includes `feature` (plans are listed in display order). */
+export async function planWithFeature(feature: string): Promise<string | null> {
+  const plans = await listPublicPlans();
+  return plans.find((plan) => plan.features[feature])?.name ?? null;
+}

@@ -1,4 +1,4 @@
-import { FeatureLocked } from "@/components/accounting/feature-locked";
+import { LockedPage } from "@/components/accounting/feature-locked";
 import { formatDateTime } from "@/components/accounting/format";
 import { FilterBar, ListError, NextPageLink, PageHeader } from "@/components/accounting/list-controls";
 import { flatSearch, pageScope, type SearchParams } from "@/components/accounting/page-scope";
@@ -52,12 +52,7 @@ export default async function AuditPage({
   const { tenant } = scope;
   const feature = FEATURE_FOR_RESOURCE.auditEvents;
   if (!hasFeature(tenant, feature))
-    return (
-      <main className="mx-auto max-w-6xl px-6 py-10">
-        <h1 className="text-2xl font-bold">Audit trail</h1>
-        <FeatureLocked feature={feature} planName={tenant.planName} />
-      </main>
-    );
+    return <LockedPage title="Audit trail" feature={feature} planName={tenant.planName} />;
   if (!scope.can("audit:read"))
     return (
       <main className="mx-auto max-w-6xl px-6 py-10">

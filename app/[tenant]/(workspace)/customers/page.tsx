@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { FeatureLocked } from "@/components/accounting/feature-locked";
+import { LockedPage } from "@/components/accounting/feature-locked";
 import { FilterBar, ListError, NextPageLink, PageHeader, SortHeader } from "@/components/accounting/list-controls";
 import { flatSearch, listOrError, pageScope, type SearchParams } from "@/components/accounting/page-scope";
 import { listCustomers } from "@/lib/accounting/customers";
@@ -20,12 +20,7 @@ export default async function CustomersPage({
   const { tenant } = scope;
   const feature = FEATURE_FOR_RESOURCE.customers;
   if (!hasFeature(tenant, feature))
-    return (
-      <main className="mx-auto max-w-6xl px-6 py-10">
-        <h1 className="text-2xl font-bold">Customers</h1>
-        <FeatureLocked feature={feature} planName={tenant.planName} />
-      </main>
-    );
+    return <LockedPage title="Customers" feature={feature} planName={tenant.planName} />;
   const search = flatSearch(await searchParams);
   const { page, error } = await listOrError(scope, () =>
     listCustomers({ q: search.q, sort: search.sort, cursor: search.cursor, limit: search.limit }),

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { FeatureLocked } from "@/components/accounting/feature-locked";
+import { LockedPage } from "@/components/accounting/feature-locked";
 import { formatDate, formatMoney } from "@/components/accounting/format";
 import {
   FilterBar,
@@ -30,13 +30,7 @@ export default async function InvoicesPage({
   if (!scope) return null;
   const { tenant } = scope;
   const feature = FEATURE_FOR_RESOURCE.invoices;
-  if (!hasFeature(tenant, feature))
-    return (
-      <main className="mx-auto max-w-6xl px-6 py-10">
-        <h1 className="text-2xl font-bold">Invoices</h1>
-        <FeatureLocked feature={feature} planName={tenant.planName} />
-      </main>
-    );
+  if (!hasFeature(tenant, feature)) return <LockedPage title="Invoices" feature={feature} planName={tenant.planName} />;
   const search = flatSearch(await searchParams);
   const { page, error } = await listOrError(scope, () =>
     listInvoices({

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { FeatureLocked } from "@/components/accounting/feature-locked";
+import { LockedPage } from "@/components/accounting/feature-locked";
 import { formatMoney } from "@/components/accounting/format";
 import { FilterBar, ListError, NextPageLink, PageHeader, SortHeader } from "@/components/accounting/list-controls";
 import { flatSearch, listOrError, pageScope, type SearchParams } from "@/components/accounting/page-scope";
@@ -21,13 +21,7 @@ export default async function ProductsPage({
   if (!scope) return null;
   const { tenant } = scope;
   const feature = FEATURE_FOR_RESOURCE.products;
-  if (!hasFeature(tenant, feature))
-    return (
-      <main className="mx-auto max-w-6xl px-6 py-10">
-        <h1 className="text-2xl font-bold">Products</h1>
-        <FeatureLocked feature={feature} planName={tenant.planName} />
-      </main>
-    );
+  if (!hasFeature(tenant, feature)) return <LockedPage title="Products" feature={feature} planName={tenant.planName} />;
   const search = flatSearch(await searchParams);
   const { page, error } = await listOrError(scope, () =>
     listProducts({

@@ -1,4 +1,4 @@
-import { FeatureLocked } from "@/components/accounting/feature-locked";
+import { LockedPage } from "@/components/accounting/feature-locked";
 import { formatMoney } from "@/components/accounting/format";
 import { MonthlyChart } from "@/components/accounting/monthly-chart";
 import { ListError, PageHeader } from "@/components/accounting/list-controls";
@@ -21,13 +21,7 @@ export default async function ReportsPage({
   if (!scope) return null;
   const { tenant } = scope;
   const feature = FEATURE_FOR_RESOURCE.reports;
-  if (!hasFeature(tenant, feature))
-    return (
-      <main className="mx-auto max-w-6xl px-6 py-10">
-        <h1 className="text-2xl font-bold">Reports</h1>
-        <FeatureLocked feature={feature} planName={tenant.planName} />
-      </main>
-    );
+  if (!hasFeature(tenant, feature)) return <LockedPage title="Reports" feature={feature} planName={tenant.planName} />;
   const search = flatSearch(await searchParams);
   let summary: ReportSummary | null = null;
   let error: string | null = null;

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { FeatureLocked } from "@/components/accounting/feature-locked";
+import { LockedPage } from "@/components/accounting/feature-locked";
 import { formatDate, formatMoney } from "@/components/accounting/format";
 import { Details, PageHeader, StatusBadge } from "@/components/accounting/list-controls";
 import { orNotFound, pageScope } from "@/components/accounting/page-scope";
@@ -17,12 +17,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ tenan
   const { tenant } = scope;
   const feature = FEATURE_FOR_RESOURCE.customers;
   if (!hasFeature(tenant, feature))
-    return (
-      <main className="mx-auto max-w-5xl px-6 py-10">
-        <h1 className="text-2xl font-bold">Customer</h1>
-        <FeatureLocked feature={feature} planName={tenant.planName} />
-      </main>
-    );
+    return <LockedPage title="Customer" feature={feature} planName={tenant.planName} width="max-w-5xl" />;
   const { id } = await params;
   const customer = await orNotFound(scope.run(() => getCustomer(id)));
   const invoices = await scope.run(() => listInvoices({ customerId: customer.id, limit: 20 }));

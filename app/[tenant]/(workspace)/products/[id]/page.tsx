@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { FeatureLocked } from "@/components/accounting/feature-locked";
+import { LockedPage } from "@/components/accounting/feature-locked";
 import { formatDate, formatMoney } from "@/components/accounting/format";
 import { Details, PageHeader } from "@/components/accounting/list-controls";
 import { orNotFound, pageScope } from "@/components/accounting/page-scope";
@@ -17,12 +17,7 @@ export default async function ProductPage({ params }: { params: Promise<{ tenant
   const { tenant } = scope;
   const feature = FEATURE_FOR_RESOURCE.products;
   if (!hasFeature(tenant, feature))
-    return (
-      <main className="mx-auto max-w-4xl px-6 py-10">
-        <h1 className="text-2xl font-bold">Product</h1>
-        <FeatureLocked feature={feature} planName={tenant.planName} />
-      </main>
-    );
+    return <LockedPage title="Product" feature={feature} planName={tenant.planName} width="max-w-4xl" />;
   const { id } = await params;
   const product = await orNotFound(scope.run(() => getProduct(id)));
   const lang = tenant.locale.language;

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { FeatureLocked } from "@/components/accounting/feature-locked";
+import { LockedPage } from "@/components/accounting/feature-locked";
 import { formatDate, formatMoney } from "@/components/accounting/format";
 import { Details, PageHeader, StatusBadge } from "@/components/accounting/list-controls";
 import { customerNames } from "@/components/accounting/lookups";
@@ -17,12 +17,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ tenant
   const { tenant } = scope;
   const feature = FEATURE_FOR_RESOURCE.projects;
   if (!hasFeature(tenant, feature))
-    return (
-      <main className="mx-auto max-w-4xl px-6 py-10">
-        <h1 className="text-2xl font-bold">Project</h1>
-        <FeatureLocked feature={feature} planName={tenant.planName} />
-      </main>
-    );
+    return <LockedPage title="Project" feature={feature} planName={tenant.planName} width="max-w-4xl" />;
   const { id } = await params;
   const project = await orNotFound(scope.run(() => getProject(id)));
   const names = await customerNames(scope, [project.customerId]);

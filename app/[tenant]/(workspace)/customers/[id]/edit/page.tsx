@@ -1,5 +1,5 @@
 import { CustomerForm } from "@/components/accounting/customer-form";
-import { FeatureLocked } from "@/components/accounting/feature-locked";
+import { LockedPage } from "@/components/accounting/feature-locked";
 import { orNotFound, pageScope } from "@/components/accounting/page-scope";
 import { getCustomer } from "@/lib/accounting/customers";
 import { FEATURE_FOR_RESOURCE, hasFeature } from "@/lib/accounting/features";
@@ -12,12 +12,7 @@ export default async function EditCustomerPage({ params }: { params: Promise<{ t
   if (!scope) return null;
   const feature = FEATURE_FOR_RESOURCE.customers;
   if (!hasFeature(scope.tenant, feature))
-    return (
-      <main className="mx-auto max-w-3xl px-6 py-10">
-        <h1 className="text-2xl font-bold">Edit customer</h1>
-        <FeatureLocked feature={feature} planName={scope.tenant.planName} />
-      </main>
-    );
+    return <LockedPage title="Edit customer" feature={feature} planName={scope.tenant.planName} width="max-w-3xl" />;
   const { id } = await params;
   const customer = await orNotFound(scope.run(() => getCustomer(id)));
   return (

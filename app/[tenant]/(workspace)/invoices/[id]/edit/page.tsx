@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { FeatureLocked } from "@/components/accounting/feature-locked";
+import { LockedPage } from "@/components/accounting/feature-locked";
 import { InvoiceForm } from "@/components/accounting/invoice-form";
 import { orNotFound, pageScope } from "@/components/accounting/page-scope";
 import { FEATURE_FOR_RESOURCE, hasFeature } from "@/lib/accounting/features";
@@ -14,12 +14,7 @@ export default async function EditInvoicePage({ params }: { params: Promise<{ te
   if (!scope) return null;
   const feature = FEATURE_FOR_RESOURCE.invoices;
   if (!hasFeature(scope.tenant, feature))
-    return (
-      <main className="mx-auto max-w-5xl px-6 py-10">
-        <h1 className="text-2xl font-bold">Edit invoice</h1>
-        <FeatureLocked feature={feature} planName={scope.tenant.planName} />
-      </main>
-    );
+    return <LockedPage title="Edit invoice" feature={feature} planName={scope.tenant.planName} width="max-w-5xl" />;
   const { id } = await params;
   const invoice = await orNotFound(scope.run(() => getInvoice(id)));
   const { customers, products } = await invoiceFormChoices(scope);

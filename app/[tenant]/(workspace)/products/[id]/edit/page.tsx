@@ -1,4 +1,4 @@
-import { FeatureLocked } from "@/components/accounting/feature-locked";
+import { LockedPage } from "@/components/accounting/feature-locked";
 import { orNotFound, pageScope } from "@/components/accounting/page-scope";
 import { ProductForm } from "@/components/accounting/product-form";
 import { FEATURE_FOR_RESOURCE, hasFeature } from "@/lib/accounting/features";
@@ -12,12 +12,7 @@ export default async function EditProductPage({ params }: { params: Promise<{ te
   if (!scope) return null;
   const feature = FEATURE_FOR_RESOURCE.products;
   if (!hasFeature(scope.tenant, feature))
-    return (
-      <main className="mx-auto max-w-3xl px-6 py-10">
-        <h1 className="text-2xl font-bold">Edit product</h1>
-        <FeatureLocked feature={feature} planName={scope.tenant.planName} />
-      </main>
-    );
+    return <LockedPage title="Edit product" feature={feature} planName={scope.tenant.planName} width="max-w-3xl" />;
   const { id } = await params;
   const product = await orNotFound(scope.run(() => getProduct(id)));
   return (

@@ -1,4 +1,4 @@
-import { FeatureLocked } from "@/components/accounting/feature-locked";
+import { LockedPage } from "@/components/accounting/feature-locked";
 import { customerOptions } from "@/components/accounting/lookups";
 import { orNotFound, pageScope } from "@/components/accounting/page-scope";
 import { ProjectForm } from "@/components/accounting/project-form";
@@ -13,12 +13,7 @@ export default async function EditProjectPage({ params }: { params: Promise<{ te
   if (!scope) return null;
   const feature = FEATURE_FOR_RESOURCE.projects;
   if (!hasFeature(scope.tenant, feature))
-    return (
-      <main className="mx-auto max-w-3xl px-6 py-10">
-        <h1 className="text-2xl font-bold">Edit project</h1>
-        <FeatureLocked feature={feature} planName={scope.tenant.planName} />
-      </main>
-    );
+    return <LockedPage title="Edit project" feature={feature} planName={scope.tenant.planName} width="max-w-3xl" />;
   const { id } = await params;
   const project = await orNotFound(scope.run(() => getProject(id)));
   return (
