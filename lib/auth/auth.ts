@@ -48,7 +48,12 @@ async function signedIn(
   scope: string,
 ) {
   const db = await controlDb();
-  await db.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
+  const now = new Date();
+  await db.user.update({ where: { id: user.id }, data: { lastSignInAt: now } });
+  // The team page shows when a member last signed in to this workspace (lib/team/members.ts).
+  if (scope !== PLATFORM_SCOPE) {
+    await db.membership.updateMany({ where: { tenantId: scope, userId: user.id }, data: { lastSignInAt: now } });
+  }
   return { ...user, scope } satisfies SignedInUser;
 }
 
