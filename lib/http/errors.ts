@@ -82,3 +82,34 @@ export class RateLimitedError extends DomainError {
     this.extensions.retryAfter = retryAfterSeconds;
   }
 }
+
+/**
+ * A plan quota is used up (lib/quotas/quotas.ts). 403 `quota-exceeded` for records and
+ * seats — retrying does not help until something is deleted or the plan is upgraded —
+ * and 429 with Retry-After (the next reset) for the monthly API-call quota, which clients
+ * already handle as "come back later". The problem names the quota, its limit and the
+ * usage, and links the upgrade.
+ */
+export class QuotaExceededError extends DomainError {
+  readonly status: 403 | 429;
+  readonly type = "quota-exceeded";
+  readonly retryAfterSeconds: number | undefined;
+  constructor(
+    readonly quota: string,
+    readonly limit: number,
+    readonly used: number,
+    options: { requested?: number; unit?: string; retryAfterSeconds?: number; upgradeUrl?: string } = {},
+  ) {
+    const unit = options.unit ?? quota.replace(/_/g, " ");
+    super(
+      `This workspace's plan allows ${limit.toLocaleString("en-US")} ${unit}, and ${used.toLocaleString("en-US")} are used. ` +
+        "Upgrade the plan to raise the limit.",
+    );
+    this.status = options.retryAfterSeconds !== undefined ? 429 : 403;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    Object.assign(this.extensions, { quota, limit, used });
+    if (options.requested !== undefined) this.extensions.requested = options.requested;
+    if (options.retryAfterSeconds !== undefined) this.extensions.retryAfter = options.retryAfterSeconds;
+    if (options.upgradeUrl) this.extensions.upgradeUrl = options.upgradeUrl;
+  }
+}

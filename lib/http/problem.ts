@@ -1,5 +1,5 @@
 import { ZodError } from "zod";
-import { DomainError, RateLimitedError, ValidationError, type FieldIssue } from "./errors";
+import { DomainError, QuotaExceededError, RateLimitedError, ValidationError, type FieldIssue } from "./errors";
 
 /** RFC 9457 problem details; `type` is a stable URI per error kind. */
 export interface Problem {
@@ -47,5 +47,7 @@ export function problemResponse(error: unknown): Response {
   if (body.status >= 500) console.error("[http] unhandled error", error);
   const headers = new Headers({ "content-type": "application/problem+json" });
   if (error instanceof RateLimitedError) headers.set("retry-after", String(error.retryAfterSeconds));
+  if (error instanceof QuotaExceededError && error.retryAfterSeconds !== undefined)
+    headers.set("retry-after", String(error.retryAfterSeconds));
   return new Response(JSON.stringify(body), { status: body.status, headers });
 }
