@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/http/errors";
+import { withTenantQuota } from "@/lib/quotas/quotas";
 import { recordAudit } from "./audit";
 import { FEATURE_FOR_RESOURCE } from "./features";
 import { afterCursor, orderByFor, parseSort, toPage, type Page, type SortSpec } from "./pagination";
@@ -279,7 +280,12 @@ export interface InvoiceDefaults {
   today?: string;
 }
 
+/** Counts against the monthly invoice quota (given back when the creation fails). */
 export function createInvoice(input: InvoiceCreateInput, defaults: InvoiceDefaults = {}): Promise<InvoiceDto> {
+  return withTenantQuota("invoices", () => insertInvoice(input, defaults));
+}
+
+function insertInvoice(input: InvoiceCreateInput, defaults: InvoiceDefaults): Promise<InvoiceDto> {
   return unitOfWork(FEATURE, ENTITY, async (db) => {
     const data = invoiceCreateSchema.parse(input);
     const issueDate = data.issueDate ?? defaults.today ?? dateOnly(new Date());

@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/http/errors";
+import { releaseTenantQuota, withTenantQuota } from "@/lib/quotas/quotas";
 import { recordAudit } from "./audit";
 import { FEATURE_FOR_RESOURCE } from "./features";
 import { afterCursor, orderByFor, parseSort, toPage, type Page, type SortSpec } from "./pagination";
@@ -100,14 +101,17 @@ export function getProduct(id: string): Promise<ProductDto> {
   return unitOfWork(FEATURE, ENTITY, async (db) => toProductDto(await findProduct(db, id)));
 }
 
+/** Counts against the products quota (given back when the creation fails). */
 export function createProduct(input: ProductCreateInput): Promise<ProductDto> {
-  return unitOfWork(FEATURE, ENTITY, async (db) => {
-    const data = productCreateSchema.parse(input);
-    await assertSkuFree(db, data.sku);
-    const after = toProductDto(await db.product.create({ data }));
-    await recordAudit(db, { action: "product.created", entityType: "product", entityId: after.id, after });
-    return after;
-  });
+  return withTenantQuota("products", () =>
+    unitOfWork(FEATURE, ENTITY, async (db) => {
+      const data = productCreateSchema.parse(input);
+      await assertSkuFree(db, data.sku);
+      const after = toProductDto(await db.product.create({ data }));
+      await recordAudit(db, { action: "product.created", entityType: "product", entityId: after.id, after });
+      return after;
+    }),
+  );
 }
 
 export function updateProduct(id: string, input: ProductUpdateInput): Promise<ProductDto> {
@@ -155,7 +159,12 @@ export function adjustStock(
 }
 
 /** Deletes a product no invoice line uses; a used one should be archived (isArchived: true). */
-export function deleteProduct(id: string): Promise<void> {
+export async function deleteProduct(id: string): Promise<void> {
+  await removeProduct(id);
+  await releaseTenantQuota("products");
+}
+
+function removeProduct(id: string): Promise<void> {
   return unitOfWork(FEATURE, ENTITY, async (db) => {
     const before = toProductDto(await findProduct(db, id));
     const used = await db.invoiceLine.count({ where: { productId: before.id } });

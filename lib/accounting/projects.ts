@@ -1,4 +1,5 @@
 import { NotFoundError, ValidationError } from "@/lib/http/errors";
+import { releaseTenantQuota, withTenantQuota } from "@/lib/quotas/quotas";
 import { recordAudit } from "./audit";
 import { FEATURE_FOR_RESOURCE } from "./features";
 import { afterCursor, orderByFor, parseSort, toPage, type Page, type SortSpec } from "./pagination";
@@ -88,17 +89,20 @@ export function getProject(id: string): Promise<ProjectDto> {
   return unitOfWork(FEATURE, ENTITY, async (db) => toProjectDto(await findProject(db, id)));
 }
 
+/** Counts against the projects quota (given back when the creation fails). */
 export function createProject(input: ProjectCreateInput): Promise<ProjectDto> {
-  return unitOfWork(FEATURE, ENTITY, async (db) => {
-    const data = projectCreateSchema.parse(input);
-    await assertCustomer(db, data.customerId);
-    const row = await db.project.create({
-      data: { ...data, startDate: toDate(data.startDate), endDate: toDate(data.endDate) },
-    });
-    const after = toProjectDto(row);
-    await recordAudit(db, { action: "project.created", entityType: "project", entityId: after.id, after });
-    return after;
-  });
+  return withTenantQuota("projects", () =>
+    unitOfWork(FEATURE, ENTITY, async (db) => {
+      const data = projectCreateSchema.parse(input);
+      await assertCustomer(db, data.customerId);
+      const row = await db.project.create({
+        data: { ...data, startDate: toDate(data.startDate), endDate: toDate(data.endDate) },
+      });
+      const after = toProjectDto(row);
+      await recordAudit(db, { action: "project.created", entityType: "project", entityId: after.id, after });
+      return after;
+    }),
+  );
 }
 
 export function updateProject(id: string, input: ProjectUpdateInput): Promise<ProjectDto> {
@@ -122,10 +126,11 @@ export function updateProject(id: string, input: ProjectUpdateInput): Promise<Pr
   });
 }
 
-export function deleteProject(id: string): Promise<void> {
-  return unitOfWork(FEATURE, ENTITY, async (db) => {
+export async function deleteProject(id: string): Promise<void> {
+  await unitOfWork(FEATURE, ENTITY, async (db) => {
     const before = toProjectDto(await findProject(db, id));
     await db.project.delete({ where: rowKey(before.id) });
     await recordAudit(db, { action: "project.deleted", entityType: "project", entityId: before.id, before });
   });
+  await releaseTenantQuota("projects");
 }

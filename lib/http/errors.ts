@@ -77,7 +77,11 @@ export class TenantSuspendedError extends DomainError {
 export class RateLimitedError extends DomainError {
   readonly status = 429;
   readonly type = "rate-limited";
-  constructor(readonly retryAfterSeconds: number) {
+  /** `headers`: response headers describing the limit (X-RateLimit-*, lib/rate-limit). */
+  constructor(
+    readonly retryAfterSeconds: number,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
     super("Too many requests; try again later");
     this.extensions.retryAfter = retryAfterSeconds;
   }

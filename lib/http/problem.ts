@@ -46,7 +46,10 @@ export function problemResponse(error: unknown): Response {
   const body = toProblem(error);
   if (body.status >= 500) console.error("[http] unhandled error", error);
   const headers = new Headers({ "content-type": "application/problem+json" });
-  if (error instanceof RateLimitedError) headers.set("retry-after", String(error.retryAfterSeconds));
+  if (error instanceof RateLimitedError) {
+    headers.set("retry-after", String(error.retryAfterSeconds));
+    for (const [name, value] of Object.entries(error.headers)) headers.set(name, value);
+  }
   if (error instanceof QuotaExceededError && error.retryAfterSeconds !== undefined)
     headers.set("retry-after", String(error.retryAfterSeconds));
   return new Response(JSON.stringify(body), { status: body.status, headers });

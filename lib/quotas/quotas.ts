@@ -1,5 +1,6 @@
 import { controlDb } from "@/lib/db/control";
 import { QuotaExceededError } from "@/lib/http/errors";
+import { currentTenant } from "@/lib/tenancy/context";
 import { platformOrigin } from "@/lib/tenancy/urls";
 import { apiCallsUsed, consumeApiCalls } from "@/lib/usage/api-calls";
 import { isoDay, secondsUntilReset } from "@/lib/usage/period";
@@ -199,4 +200,22 @@ export async function quotasNearLimit(tenantId: string): Promise<QuotaStatus[]> 
 export async function secondsUntilQuotaReset(tenantId: string, now: Date = new Date()): Promise<number> {
   const row = await loadQuotaRow(tenantId);
   return secondsUntilReset(now, row.resetDay);
+}
+
+/**
+ * `withQuota` for the tenant of the current tenant context: the accounting services wrap
+ * their creations in it. Call it outside a tenant transaction (the consume is a
+ * control-plane statement; on PGlite's single connection it would wait for that transaction).
+ */
+export function withTenantQuota<T>(key: QuotaKey, fn: () => Promise<T>, amount = 1): Promise<T> {
+  return withQuota(currentTenant().id, key, fn, amount);
+}
+
+/** `releaseQuota` for the tenant of the current tenant context (after a deletion has committed). */
+export async function releaseTenantQuota(key: QuotaKey, amount = 1): Promise<void> {
+  const tenantId = currentTenant().id;
+  await releaseQuota(tenantId, key, amount).catch((error: unknown) =>
+    // The deletion stands; the count is one too high until reconcile.ts recomputes it.
+    console.error(`[quotas] could not give back ${amount} ${key} of tenant ${tenantId}`, error),
+  );
 }
