@@ -9,6 +9,7 @@ import { requireFeature, type AccountingFeature } from "@/lib/accounting/feature
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from "./errors";
 import { assertSameOrigin } from "./csrf";
 import { problemResponse } from "./problem";
+import { enforceRateLimit, withRateLimitHeaders, type ScopedDecision } from "@/lib/rate-limit/rate-limit";
 
 /**
  * The one boundary wrapper for tenant API route handlers: it finds the tenant the proxy
@@ -41,19 +42,29 @@ export function tenantRoute<Params = Record<string, never>>(
   handler: (context: TenantRouteContext<Params>) => Promise<unknown>,
 ) {
   return async (request: NextRequest, segment: { params: Promise<Params> }): Promise<Response> => {
+    // Set once the request passed the rate limit: its X-RateLimit-* headers go on the answer.
+    let rateLimit: ScopedDecision | null = null;
     try {
       const tenant = await hostTenant();
       if (!tenant) throw new NotFoundError("Workspace");
       const actor = await authenticate(request, tenant, options);
+      rateLimit = await enforceRateLimit({
+        tenantId: tenant.id,
+        tier: tenant.tier,
+        apiKeyId: actor.type === "api_key" ? actor.apiKeyId : null,
+      });
       if (options.feature) requireFeature(tenant, options.feature);
       const params = await segment.params;
       const result = await runInTenantContext({ tenant: toContextTenant(tenant), actor }, () =>
         handler({ request, params, tenant, actor }),
       );
-      if (result instanceof Response) return result;
-      return Response.json(result ?? null, { status: request.method === "POST" ? 201 : 200 });
+      if (result instanceof Response) return withRateLimitHeaders(result, rateLimit);
+      return withRateLimitHeaders(
+        Response.json(result ?? null, { status: request.method === "POST" ? 201 : 200 }),
+        rateLimit,
+      );
     } catch (error) {
-      return problemResponse(error);
+      return withRateLimitHeaders(problemResponse(error), rateLimit);
     }
   };
 }
