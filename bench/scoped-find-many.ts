@@ -1,8 +1,9 @@
 /**
  * Tenant scoping cost: "the 20 newest invoices with their lines" of a tenant, 100 tenants
  * round-robin, through
- *   - the scoped client (extension + RLS: one tenantTransaction per call, i.e. BEGIN,
- *     set_config(tenant, role), the query, COMMIT), against
+ *   - the scoped client (extension + RLS), as a read-only unit of work
+ *     (`tenantTransaction`) and as a bare model call — both send the tenant's set_config and
+ *     the query pipelined as one implicit transaction (lib/db/statement-scope.ts) — against
  *   - the plain unscoped client with a hand-written `where: { tenantId }` (the baseline),
  * same process, same data, interleaved rounds. Prints the time ratio (goal ≤ 1.3×).
  *
@@ -140,13 +141,15 @@ async function main(): Promise<void> {
       }
     }
 
-    // Round trips per call, counted on the pg client (server mode only).
+    // Queries sent per call (each one write and one reply wait), counted where every pg
+    // query, pipelined or not, is handed to the connection (server mode only).
     const roundTrips: Record<string, number | null> = {};
     if (connection.mode === "server") {
-      const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-      const original = proto.query;
+      const proto = (pg as unknown as { Query: { prototype: { submit: (...args: unknown[]) => unknown } } }).Query
+        .prototype;
+      const original = proto.submit;
       let count = 0;
-      proto.query = function (this: unknown, ...args: unknown[]) {
+      proto.submit = function (this: unknown, ...args: unknown[]) {
         count++;
         return original.apply(this, args);
       };
@@ -156,7 +159,7 @@ async function main(): Promise<void> {
         for (let i = 0; i < 10; i++) await run(tenants[i % TENANTS]);
         roundTrips[name] = count / 10;
       }
-      proto.query = original;
+      proto.submit = original;
     }
 
     async function timed(run: (tenantId: string) => Promise<unknown>, offset: number): Promise<number> {

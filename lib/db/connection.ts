@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import { Pool } from "pg";
 import { databaseConfig, type DatabaseConfig } from "./config";
 import { pgExecutor, pgliteExecutor, type SqlExecutor } from "./sql";
+import { installStatementScope } from "./statement-scope";
 import { installTenantBeginHook } from "./tenant-begin";
 
 /**
@@ -24,6 +25,7 @@ async function open(config: DatabaseConfig): Promise<MainConnection> {
   if (config.mode === "server") {
     const pool = new Pool({ connectionString: config.databaseUrl, max: config.poolMax });
     installTenantBeginHook(pool);
+    installStatementScope(pool);
     return { mode: "server", pool, sql: pgExecutor(pool), config };
   }
   mkdirSync(dirname(config.dataDir), { recursive: true });

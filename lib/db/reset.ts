@@ -9,6 +9,7 @@ const CLIENT_KEYS = [
   "logiaccounting.control-client",
   "logiaccounting.tenant-plane-client",
   "logiaccounting.scoped-tenant-client",
+  "logiaccounting.statement-scope-available",
   "logiaccounting.tenant-directory",
 ];
 

@@ -1,8 +1,10 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { mainConnection } from "@/lib/db/connection";
+import { runScopedStatement, supportsStatementScope } from "@/lib/db/statement-scope";
 import { pendingTenantBegin } from "@/lib/db/tenant-begin";
 import { Prisma } from "@/lib/generated/tenant/client";
 import { currentTenant, type ContextTenant } from "./context";
-import { scopeArgs, type Operation } from "./scoping";
+import { scopeArgs, uniqueWhereAsFilter, type Operation } from "./scoping";
 import { sharedTenantPlane, type TenantPlaneClient } from "./tenant-client";
 
 /**
@@ -27,9 +29,19 @@ import { sharedTenantPlane, type TenantPlaneClient } from "./tenant-client";
 
 export const APP_ROLE = "logi_app";
 
+/**
+ * The unit of work of the current async context. Its database transaction opens on first
+ * need: with `deferReads`, reads before the first write run as single scoped statements
+ * (statement-scope.ts) — under READ COMMITTED every statement takes its own snapshot
+ * anyway, so they see what they would have seen inside — and the first write opens the
+ * transaction that every later operation joins, so the unit's writes still commit or
+ * roll back together and later reads see them.
+ */
 interface ActiveTransaction {
   tenantId: string;
-  tx: Prisma.TransactionClient;
+  deferReads: boolean;
+  isOpen(): boolean;
+  transaction(): Promise<Prisma.TransactionClient>;
 }
 
 const KEY = Symbol.for("logiaccounting.tenant-transaction");
@@ -72,9 +84,57 @@ export interface TenantTransactionOptions {
   isolationLevel?: Prisma.TransactionIsolationLevel;
 }
 
+interface DeferredTransaction extends ActiveTransaction {
+  /** Commits (no error) or rolls back (error) the transaction, if it was opened. */
+  finish(error?: { cause: unknown }): Promise<void>;
+}
+
+function deferredTransaction(
+  plane: TenantPlaneClient,
+  tenantId: string,
+  deferReads: boolean,
+  options: TenantTransactionOptions,
+): DeferredTransaction {
+  let opened: Promise<Prisma.TransactionClient> | null = null;
+  let settled: Promise<unknown> = Promise.resolve();
+  let release: (error?: { cause: unknown }) => void = () => undefined;
+  return {
+    tenantId,
+    deferReads,
+    isOpen: () => opened !== null,
+    transaction() {
+      opened ??= new Promise<Prisma.TransactionClient>((resolveTx, rejectTx) => {
+        settled = openTenantTransaction(
+          plane,
+          tenantId,
+          (tx) =>
+            new Promise<void>((resolve, reject) => {
+              release = (error) => (error ? reject(error.cause) : resolve());
+              resolveTx(tx);
+            }),
+          options,
+        );
+        // Opening failed before the callback ran (no connection, BEGIN failed, timeout).
+        settled.catch(rejectTx);
+      });
+      return opened;
+    },
+    async finish(error) {
+      if (!opened) return;
+      try {
+        await opened;
+      } catch {
+        return; // Never opened: nothing to commit or roll back; the caller saw the error.
+      }
+      release(error);
+      await settled;
+    },
+  };
+}
+
 /**
- * Runs `fn` in one database transaction scoped to the current tenant. Nested calls join
- * the outer transaction. A throw rolls everything back.
+ * Runs `fn` as one unit of work scoped to the current tenant: its writes commit together
+ * or not at all (a throw rolls them back). Nested calls join the outer unit.
  */
 export async function tenantTransaction<T>(
   fn: (db: ScopedTenantClient) => Promise<T>,
@@ -88,13 +148,19 @@ export async function tenantTransaction<T>(
     return fn(db);
   }
   const plane = await planeFor(tenant);
-  return openTenantTransaction(
-    plane,
-    tenant.id,
-    // Awaited inside run(): a lazy Prisma promise returned as is would start outside the transaction.
-    (tx) => transactions.run({ tenantId: tenant.id, tx }, async () => await fn(db)),
-    options,
-  );
+  // A stricter isolation level takes its snapshot at the first statement: reads stay inside.
+  const deferReads = !options.isolationLevel && (await statementScopeAvailable());
+  const unit = deferredTransaction(plane, tenant.id, deferReads, options);
+  let result: T;
+  try {
+    // Awaited inside run(): a lazy Prisma promise returned as is would start outside the unit.
+    result = await transactions.run(unit, async () => await fn(db));
+  } catch (cause) {
+    await unit.finish({ cause }).catch(() => undefined);
+    throw cause;
+  }
+  await unit.finish();
+  return result;
 }
 
 function lowerFirst(model: string): string {
@@ -102,6 +168,38 @@ function lowerFirst(model: string): string {
 }
 
 type Delegate = Record<string, (args: unknown) => Promise<unknown>>;
+
+/** Reads that may run as one pipelined statement outside a unit of work (statement-scope.ts). */
+const READS: Partial<Record<Operation, Operation>> = {
+  findUnique: "findFirst",
+  findUniqueOrThrow: "findFirstOrThrow",
+  findFirst: "findFirst",
+  findFirstOrThrow: "findFirstOrThrow",
+  findMany: "findMany",
+  count: "count",
+  aggregate: "aggregate",
+  groupBy: "groupBy",
+};
+
+const STATEMENT_SCOPE_KEY = Symbol.for("logiaccounting.statement-scope-available");
+type StatementScopeHolder = { [STATEMENT_SCOPE_KEY]?: Promise<boolean> };
+
+/** Whether the shared plane's connection pipelines the tenant into single statements (server mode). */
+function statementScopeAvailable(): Promise<boolean> {
+  const holder = globalThis as StatementScopeHolder;
+  holder[STATEMENT_SCOPE_KEY] ??= mainConnection().then(
+    (connection) => connection.mode === "server" && supportsStatementScope(connection.pool),
+  );
+  return holder[STATEMENT_SCOPE_KEY];
+}
+
+function asRead(operation: Operation, scoped: unknown): { operation: Operation; args: unknown } | null {
+  const read = READS[operation];
+  if (!read) return null;
+  if (read === operation) return { operation, args: scoped };
+  const args = scoped as Record<string, unknown>;
+  return { operation: read, args: { ...args, where: uniqueWhereAsFilter(args.where) } };
+}
 
 function buildScopedClient(base: TenantPlaneClient) {
   return base.$extends({
@@ -113,12 +211,23 @@ function buildScopedClient(base: TenantPlaneClient) {
           const scoped = scopeArgs(operation as Operation, args, tenant.id);
           const run = (tx: Prisma.TransactionClient) =>
             (tx as unknown as Record<string, Delegate>)[lowerFirst(model)][operation](scoped);
+          const read = asRead(operation as Operation, scoped);
+          const plane = await planeFor(tenant);
+          const asStatement = (r: NonNullable<typeof read>) => {
+            const delegate = (plane as unknown as Record<string, Delegate>)[lowerFirst(model)];
+            // Awaited inside: the lazy Prisma promise must start within the scope.
+            return runScopedStatement(
+              { tenantId: tenant.id, role: APP_ROLE },
+              async () => await delegate[r.operation](r.args),
+            );
+          };
           const active = transactions.getStore();
           if (active) {
             if (active.tenantId !== tenant.id) throw new Error("Tenant context changed inside a tenant transaction");
-            return run(active.tx);
+            if (read && active.deferReads && !active.isOpen()) return asStatement(read);
+            return run(await active.transaction());
           }
-          const plane = await planeFor(tenant);
+          if (read && (await statementScopeAvailable())) return asStatement(read);
           return openTenantTransaction(plane, tenant.id, async (tx) => await run(tx));
         },
       },

@@ -142,3 +142,25 @@ export function scopeArgs(operation: Operation, rawArgs: unknown, tenantId: stri
       return { ...scopeNested(args, tenantId, false), where: scopeFilter(args.where ?? {}, tenantId) };
   }
 }
+
+/**
+ * A unique filter (`{ tenantId_id: { tenantId, id } }`) as the equivalent plain filter
+ * (`{ tenantId, id }`), so a scoped `findUnique` can be sent as a `findFirst`: Prisma
+ * batches same-tick `findUnique` calls of different requests into one query, which a
+ * per-statement tenant must never see (lib/db/statement-scope.ts).
+ */
+export function uniqueWhereAsFilter(where: unknown): unknown {
+  if (!isObject(where)) return where;
+  const out: Json = {};
+  for (const [key, value] of Object.entries(where)) {
+    const parts = key.split("_");
+    const compound =
+      parts.length > 1 &&
+      isObject(value) &&
+      Object.keys(value).length === parts.length &&
+      parts.every((part) => part in value);
+    if (compound) Object.assign(out, value);
+    else out[key] = value;
+  }
+  return out;
+}
