@@ -48,6 +48,8 @@ export E2E_PID_FILE="$TMP_DIR/e2e-server.pid"
 
 # ---------------------------------------------------------------- cleanup (quiet: the summary stays last)
 PG_OWNED=0
+REDIS_OWNED=0
+REDIS_PID_FILE="$TMP_DIR/redis.pid"
 PG_VERSION=""
 PG_PORT=5432
 CLEANED=0
@@ -78,6 +80,15 @@ SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', d.datname)
 \gexec
 DROP DATABASE IF EXISTS "$RUN_ID" WITH (FORCE);
 SQL
+  fi
+  # The private redis-server of this run (REDIS_OWNED), if it started.
+  if [ "$REDIS_OWNED" = 1 ] && [ -f "$REDIS_PID_FILE" ]; then
+    local redis_pid
+    redis_pid=$(cat "$REDIS_PID_FILE" 2>/dev/null || true)
+    if [ -n "$redis_pid" ] && kill -0 "$redis_pid" 2>/dev/null; then
+      kill -TERM "$redis_pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$redis_pid" 2>/dev/null || break; sleep 0.1; done
+    fi
   fi
   rm -rf "$TMP_DIR"
 }
@@ -130,6 +141,51 @@ SQL
 }
 if ! setup_postgres; then
   log "PostgreSQL is not available: the [postgres] variants of the database tests will fail"
+fi
+
+# ---------------------------------------------------------------- Redis
+# The Redis tests (tenant cache, rate limits through the Upstash REST bridge) use
+# REDIS_TEST_URL. Without one, a private redis-server (no persistence) is started on a
+# free port for this run and stopped on exit; without redis-server (and not root to
+# install it), those tests skip themselves.
+setup_redis() {
+  if [ -n "${REDIS_TEST_URL:-}" ]; then
+    log "Redis: using REDIS_TEST_URL from the environment"
+    return 0
+  fi
+  if ! command -v redis-server >/dev/null 2>&1; then
+    if [ "$IS_ROOT" != 1 ]; then
+      log "redis-server is not installed: the Redis tests will be skipped"
+      return 0
+    fi
+    log "Redis: installing the redis-server package"
+    apt_install redis-server || return 1
+    # The package starts a system-wide server on 6379; this run uses its own.
+  fi
+  local port
+  port=$(node -e '
+    const net = require("node:net");
+    const tryPort = (p) => {
+      const server = net.createServer().once("error", () => tryPort(p + 1));
+      server.listen(p, "127.0.0.1", () => server.close(() => process.stdout.write(String(p))));
+    };
+    tryPort(6390);')
+  redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$TMP_DIR" \
+    --daemonize yes --pidfile "$REDIS_PID_FILE" --logfile "$TMP_DIR/redis.log" >/dev/null || return 1
+  REDIS_OWNED=1
+  for _ in $(seq 1 50); do
+    if [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ]; then
+      export REDIS_TEST_URL="redis://127.0.0.1:$port"
+      log "Redis: private redis-server for this run on 127.0.0.1:$port"
+      return 0
+    fi
+    sleep 0.1
+  done
+  log "Redis: redis-server did not answer on port $port"
+  return 1
+}
+if ! setup_redis; then
+  log "Redis is not available: the Redis tests start their own redis-server or skip"
 fi
 
 # ---------------------------------------------------------------- Chromium
