@@ -9,6 +9,7 @@ import { requireFeature, type AccountingFeature } from "@/lib/accounting/feature
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from "./errors";
 import { assertSameOrigin } from "./csrf";
 import { problemResponse } from "./problem";
+import { countApiCall } from "@/lib/usage/usage";
 import { enforceRateLimit, withRateLimitHeaders, type ScopedDecision } from "@/lib/rate-limit/rate-limit";
 
 /**
@@ -53,6 +54,8 @@ export function tenantRoute<Params = Record<string, never>>(
         tier: tenant.tier,
         apiKeyId: actor.type === "api_key" ? actor.apiKeyId : null,
       });
+      // The monthly API-call quota: counted per tenant, refused (429 quota-exceeded) past it.
+      if (request.nextUrl.pathname.startsWith("/api/v1/")) await countApiCall(tenant.id);
       if (options.feature) requireFeature(tenant, options.feature);
       const params = await segment.params;
       const result = await runInTenantContext({ tenant: toContextTenant(tenant), actor }, () =>
