@@ -97,24 +97,40 @@ async function snapshotTenant(tenantId: string, now: Date): Promise<void> {
  * tenant whose quota row changed. Absolute values with GREATEST: safe to repeat, and two
  * processes flushing the same Redis counter agree.
  */
-export async function flushUsage(now: Date = new Date()): Promise<{ counters: number; tenants: number }> {
+export async function flushUsage(
+  now: Date = new Date(),
+): Promise<{ counters: number; tenants: number; failed: number }> {
   const { counters, tenants } = drainDirty();
   const db = await controlDb();
-  try {
-    for (const counter of counters) {
+  let failed = 0;
+  // One entry's failure does not hold up the others; it is kept for the next flush unless
+  // its tenant no longer exists (deleted meanwhile: nothing left to record).
+  const keepUnlessGone = async (tenantId: string, error: unknown, keep: () => void) => {
+    if (!(await db.tenant.findUnique({ where: { id: tenantId }, select: { id: true } }).catch(() => true))) return;
+    failed++;
+    keep();
+    console.error(`[usage] flush for tenant ${tenantId} failed; retried at the next flush`, error);
+  };
+  for (const counter of counters) {
+    try {
       const value = await counterValue(counter.tenantId, counter.period, counter.metric);
       await writeHistory(counter.tenantId, counter.period, counter.metric, value, "count", "sum");
       if (counter.metric === "api_calls")
         await db.$executeRaw`
           UPDATE tenant_quotas SET current_api_calls = GREATEST(current_api_calls, ${value}::int), updated_at = now()
           WHERE tenant_id = ${counter.tenantId}::uuid AND usage_period_start = ${isoDay(counter.period.start)}::date`;
+    } catch (error) {
+      await keepUnlessGone(counter.tenantId, error, () => restoreDirty([counter], []));
     }
-    for (const tenantId of tenants) await snapshotTenant(tenantId, now);
-  } catch (error) {
-    restoreDirty(counters, tenants);
-    throw error;
   }
-  return { counters: counters.length, tenants: tenants.length };
+  for (const tenantId of tenants) {
+    try {
+      await snapshotTenant(tenantId, now);
+    } catch (error) {
+      await keepUnlessGone(tenantId, error, () => restoreDirty([], [tenantId]));
+    }
+  }
+  return { counters: counters.length, tenants: tenants.length, failed };
 }
 setFlusher(() => flushUsage());
 
