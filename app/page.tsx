@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { PlanCard } from "@/components/plan-card";
 import { listPublicPlans } from "@/lib/platform/plans";
 
@@ -19,6 +20,11 @@ export default async function LandingPage() {
         <h2 id="plans-heading" className="text-center text-2xl font-semibold">
           Plans
         </h2>
+        <p className="mt-2 text-center text-sm">
+          <Link href="/pricing" className="text-blue-700 underline">
+            Compare the plans in detail
+          </Link>
+        </p>
         <div className="mt-8 grid gap-6 sm:grid-cols-2 lg:grid-cols-5">
           {plans.map((plan) => (
             <PlanCard key={plan.id} plan={plan} />

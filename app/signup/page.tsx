@@ -7,8 +7,14 @@ import { rootHostname } from "@/lib/tenancy/hosts";
 export const metadata = { title: "Start your workspace" };
 
 /** Public signup on the root domain: a company, its address, its owner and a plan. */
-export default async function SignupPage() {
+export default async function SignupPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await connection();
+  // /signup?plan=<id> (the pricing page's buttons) preselects that plan.
+  const requested = (await searchParams).plan;
   const db = await controlDb();
   const plans = await db.subscriptionPlan.findMany({
     where: { isActive: true, isPublic: true, priceMonthly: { not: null }, tier: { not: "enterprise" } },
@@ -28,6 +34,7 @@ export default async function SignupPage() {
         </p>
         <SignupForm
           rootDomain={rootDomain}
+          defaultPlan={plans.find((p) => p.id === requested)?.tier}
           plans={plans.map((p) => ({
             tier: p.tier,
             name: p.name,

@@ -13,7 +13,16 @@ export interface SignupPlan {
   description: string;
 }
 
-export function SignupForm({ plans, rootDomain }: { plans: SignupPlan[]; rootDomain: string }) {
+export function SignupForm({
+  plans,
+  rootDomain,
+  defaultPlan,
+}: {
+  plans: SignupPlan[];
+  rootDomain: string;
+  /** The plan chosen on the pricing page (its tier). */
+  defaultPlan?: string;
+}) {
   const [state, action, pending] = useActionState<SignupState, FormData>(startSignup, {});
   if (state.tenantId && state.ticket) {
     return <SignupProgress tenantId={state.tenantId} ticket={state.ticket} />;
@@ -55,7 +64,7 @@ export function SignupForm({ plans, rootDomain }: { plans: SignupPlan[]; rootDom
         <span className="font-medium text-slate-700">Plan</span>
         <select
           name="plan"
-          defaultValue={values.plan || "standard"}
+          defaultValue={values.plan || defaultPlan || "standard"}
           aria-invalid={state.fieldErrors?.plan?.length ? true : undefined}
           className="mt-1 block w-full rounded-lg border border-slate-300 px-3 py-2 shadow-sm"
         >

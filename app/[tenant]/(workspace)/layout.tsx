@@ -86,6 +86,9 @@ export default async function WorkspaceLayout({
                 Audit trail
               </Link>
             )}
+            <Link href="/features" className="font-medium">
+              Features
+            </Link>
             <Link href="/settings/api-keys" className="font-medium">
               API keys
             </Link>
