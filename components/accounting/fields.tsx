@@ -120,11 +120,20 @@ export function SelectInput({
   );
 }
 
-export function FormMessage({ message }: { message?: string }) {
+/** The form's message; with `upgradeUrl` (a plan quota refused the change) a link to upgrade the plan. */
+export function FormMessage({ message, upgradeUrl }: { message?: string; upgradeUrl?: string }) {
   if (!message) return null;
   return (
     <p role="alert" className="rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="form-message">
       {message}
+      {upgradeUrl && (
+        <>
+          {" "}
+          <a href={upgradeUrl} className="font-semibold underline" data-testid="form-upgrade-link">
+            Upgrade the plan
+          </a>
+        </>
+      )}
     </p>
   );
 }

@@ -106,7 +106,7 @@ export function InvoiceForm({
     <form action={formAction} className="mt-6 space-y-4 rounded-xl bg-white p-6 shadow-sm" aria-label="Invoice">
       <NavigateOnSuccess to={state.redirectTo} />
       {invoice && <input type="hidden" name="id" value={invoice.id} />}
-      <FormMessage message={state.message} />
+      <FormMessage message={state.message} upgradeUrl={state.upgradeUrl} />
       <div className="grid gap-4 sm:grid-cols-3">
         <SelectInput
           label="Customer"

@@ -27,7 +27,7 @@ export function ProductForm({
     <form action={formAction} className="mt-6 space-y-4 rounded-xl bg-white p-6 shadow-sm" aria-label="Product">
       <NavigateOnSuccess to={state.redirectTo} />
       {product && <input type="hidden" name="id" value={product.id} />}
-      <FormMessage message={state.message} />
+      <FormMessage message={state.message} upgradeUrl={state.upgradeUrl} />
       <div className="grid gap-4 sm:grid-cols-2">
         <TextInput label="SKU" name="sku" defaultValue={v("sku", product?.sku ?? "")} errors={e("sku")} />
         <TextInput label="Name" name="name" defaultValue={v("name", product?.name ?? "")} errors={e("name")} />

@@ -27,7 +27,7 @@ export function ProjectForm({
     <form action={formAction} className="mt-6 space-y-4 rounded-xl bg-white p-6 shadow-sm" aria-label="Project">
       <NavigateOnSuccess to={state.redirectTo} />
       {project && <input type="hidden" name="id" value={project.id} />}
-      <FormMessage message={state.message} />
+      <FormMessage message={state.message} upgradeUrl={state.upgradeUrl} />
       <TextInput label="Name" name="name" defaultValue={v("name", project?.name)} errors={e("name")} />
       <div className="grid gap-4 sm:grid-cols-2">
         <SelectInput

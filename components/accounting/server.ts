@@ -9,6 +9,7 @@ import {
   FeatureNotAvailableError,
   ForbiddenError,
   NotFoundError,
+  QuotaExceededError,
   UnauthenticatedError,
   ValidationError,
 } from "@/lib/http/errors";
@@ -58,6 +59,10 @@ export function errorState(error: unknown, values?: Record<string, string>): For
   if (error instanceof UnauthenticatedError) return { message: "Your session has ended: sign in again.", values };
   if (error instanceof ForbiddenError) return { message: "Your role does not allow this.", values };
   if (error instanceof NotFoundError) return { message: error.message, values };
+  if (error instanceof QuotaExceededError) {
+    const upgradeUrl = typeof error.extensions.upgradeUrl === "string" ? error.extensions.upgradeUrl : undefined;
+    return { message: error.message, upgradeUrl, values };
+  }
   if (error instanceof DomainError) return { message: error.message, values };
   console.error("[accounting] action failed", error);
   return { message: "Something went wrong on our side. Please try again.", values };

@@ -11,6 +11,8 @@ import { can } from "@/lib/auth/permissions";
 import { FEATURE_FOR_RESOURCE, hasFeature } from "@/lib/accounting/features";
 import { ForbiddenError, UnauthenticatedError } from "@/lib/http/errors";
 import { requireTenantForRoute } from "@/lib/tenancy/current";
+import { QuotaBanner } from "@/components/usage/quota-banner";
+import { quotasNearLimit, upgradeUrl } from "@/lib/quotas/quotas";
 
 /** Everything inside a workspace requires a signed-in member of this tenant. */
 export default async function WorkspaceLayout({
@@ -48,6 +50,13 @@ export default async function WorkspaceLayout({
     throw error;
   }
   const workspaces = await workspacesOf(membership.user.id);
+  // Tenant admins see a banner while a quota is at 80 % or more (a failed lookup shows none).
+  const nearLimit = can(membership.role, "settings:read")
+    ? await quotasNearLimit(tenant.id).catch((error: unknown) => {
+        console.error("[quotas] banner lookup failed", error);
+        return [];
+      })
+    : [];
   return (
     <>
       <nav className="border-b border-slate-200 bg-white">
@@ -86,8 +95,8 @@ export default async function WorkspaceLayout({
                 Audit trail
               </Link>
             )}
-            <Link href="/features" className="font-medium">
-              Features
+            <Link href="/usage" className="font-medium">
+              Usage
             </Link>
             <Link href="/settings/api-keys" className="font-medium">
               API keys
@@ -121,6 +130,7 @@ export default async function WorkspaceLayout({
           </div>
         </div>
       </nav>
+      <QuotaBanner quotas={nearLimit} upgradeUrl={upgradeUrl()} />
       {children}
     </>
   );
