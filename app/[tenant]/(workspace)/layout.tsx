@@ -98,6 +98,9 @@ export default async function WorkspaceLayout({
             <Link href="/usage" className="font-medium">
               Usage
             </Link>
+            <Link href="/features" className="font-medium">
+              Features
+            </Link>
             <Link href="/settings/api-keys" className="font-medium">
               API keys
             </Link>
