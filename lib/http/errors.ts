@@ -117,3 +117,32 @@ export class QuotaExceededError extends DomainError {
     if (options.upgradeUrl) this.extensions.upgradeUrl = options.upgradeUrl;
   }
 }
+
+/**
+ * An invitation that existed but can no longer be used (lib/team/invitations.ts): 410 with
+ * the reason — it was accepted already, cancelled, or has expired. An unknown token, or one
+ * of another workspace, is a plain 404 instead.
+ */
+export class InvitationUnavailableError extends DomainError {
+  readonly status = 410;
+  readonly type = "invitation-unavailable";
+  constructor(readonly reason: "accepted" | "cancelled" | "expired") {
+    super(
+      reason === "expired"
+        ? "This invitation has expired. Ask an admin of the workspace to send it again."
+        : reason === "cancelled"
+          ? "This invitation was cancelled."
+          : "This invitation has already been used.",
+    );
+    this.extensions.reason = reason;
+  }
+}
+
+/** The mail server refused or could not be reached: 502, nothing was sent. */
+export class MailDeliveryError extends DomainError {
+  readonly status = 502;
+  readonly type = "mail-delivery-failed";
+  constructor(what = "the e-mail") {
+    super(`Could not send ${what}: the mail server did not accept it. Try again later.`);
+  }
+}

@@ -101,6 +101,11 @@ export default async function WorkspaceLayout({
             <Link href="/features" className="font-medium">
               Features
             </Link>
+            {can(membership.role, "team:read") && (
+              <Link href="/team" className="font-medium">
+                Team
+              </Link>
+            )}
             <Link href="/settings/api-keys" className="font-medium">
               API keys
             </Link>
