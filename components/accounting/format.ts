@@ -1,21 +1,40 @@
-/** Money and date formatting for the accounting pages (amounts are stored in minor units). */
+/**
+ * Money and date formatting for the accounting pages (amounts are stored in minor units).
+ * Everything goes through lib/settings/format.ts with the tenant's locale settings
+ * (language, time zone, date and number format); a bare language tag is accepted for
+ * callers outside a tenant and uses the default formats.
+ */
+import {
+  DEFAULT_LOCALE,
+  formatDate as formatLocaleDate,
+  formatDateTime as formatLocaleDateTime,
+  formatMoney as formatLocaleMoney,
+  formatMonth as formatLocaleMonth,
+  formatMoneyRounded as formatLocaleMoneyRounded,
+  formatNumber as formatLocaleNumber,
+  minorDigits,
+  type LocaleFormat,
+} from "@/lib/settings/format";
 
-/** How many minor-unit digits a currency has (2 for USD/EUR, 0 for JPY, …). */
-export function minorDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
-  }
+export { minorDigits, type LocaleFormat };
+
+export type LocaleLike = LocaleFormat | string;
+
+function localeOf(locale: LocaleLike | undefined, timeZone?: string): LocaleFormat {
+  const base = typeof locale === "string" ? { ...DEFAULT_LOCALE, language: locale } : (locale ?? DEFAULT_LOCALE);
+  return timeZone ? { ...base, timezone: timeZone } : base;
 }
 
-export function formatMoney(minor: number, currency: string, language = "en"): string {
-  const digits = minorDigits(currency);
-  try {
-    return new Intl.NumberFormat(language, { style: "currency", currency }).format(minor / 10 ** digits);
-  } catch {
-    return `${(minor / 10 ** digits).toFixed(digits)} ${currency}`;
-  }
+export function formatMoney(minor: number, currency: string, locale?: LocaleLike): string {
+  return formatLocaleMoney(minor, currency, localeOf(locale));
+}
+
+export function formatMoneyRounded(value: number, currency: string, locale?: LocaleLike): string {
+  return formatLocaleMoneyRounded(value, currency, localeOf(locale));
+}
+
+export function formatNumber(value: number, locale?: LocaleLike, fractionDigits?: number): string {
+  return formatLocaleNumber(value, localeOf(locale), fractionDigits);
 }
 
 /** Minor units → the plain major-unit string a form input shows ("12.50"). */
@@ -25,21 +44,15 @@ export function minorToInput(minor: number | null | undefined, currency: string)
   return (minor / 10 ** digits).toFixed(digits);
 }
 
-/** "YYYY-MM-DD" or an ISO timestamp → a short localised date. */
-export function formatDate(value: string | null | undefined, language = "en"): string {
-  if (!value) return "—";
-  const date = new Date(value.length === 10 ? `${value}T00:00:00.000Z` : value);
-  if (Number.isNaN(date.getTime())) return value;
-  return new Intl.DateTimeFormat(language, { dateStyle: "medium", timeZone: "UTC" }).format(date);
+/** "YYYY-MM-DD" (a calendar date, shown as is) or an instant (shown as the tenant's day). */
+export function formatDate(value: string | null | undefined, locale?: LocaleLike): string {
+  return formatLocaleDate(value, localeOf(locale));
 }
 
-export function formatDateTime(value: string | null | undefined, language = "en", timeZone = "UTC"): string {
-  if (!value) return "—";
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) return value;
-  try {
-    return new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short", timeZone }).format(date);
-  } catch {
-    return date.toISOString().slice(0, 16).replace("T", " ");
-  }
+export function formatDateTime(value: string | null | undefined, locale?: LocaleLike, timeZone?: string): string {
+  return formatLocaleDateTime(value, localeOf(locale, timeZone));
+}
+
+export function formatMonth(value: string, locale?: LocaleLike): string {
+  return formatLocaleMonth(value, localeOf(locale));
 }

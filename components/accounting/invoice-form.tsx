@@ -4,7 +4,7 @@ import { useActionState, useMemo, useState } from "react";
 import { NavigateOnSuccess } from "@/components/auth/navigate-on-success";
 import type { InvoiceDto } from "@/lib/accounting/invoices";
 import { FormMessage, SelectInput, SubmitButton, TextArea, TextInput } from "./fields";
-import { formatMoney, minorDigits, minorToInput } from "./format";
+import { formatMoney, minorDigits, minorToInput, type LocaleLike } from "./format";
 import type { FormState } from "./form-state";
 
 type Action = (prev: FormState, form: FormData) => Promise<FormState>;
@@ -69,7 +69,7 @@ export function InvoiceForm({
   products: ProductOption[];
   defaultCurrency: string;
   defaultCustomerId?: string;
-  language: string;
+  language: LocaleLike;
 }) {
   const [state, formAction, pending] = useActionState<FormState, FormData>(action, {});
   const [currency, setCurrency] = useState(invoice?.currency ?? defaultCurrency);

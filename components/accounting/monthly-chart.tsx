@@ -1,5 +1,6 @@
 "use client";
 
+import { formatMoneyRounded, formatMonth, type LocaleLike } from "./format";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
 export interface MonthPoint {
@@ -8,21 +9,10 @@ export interface MonthPoint {
   paid: number;
 }
 
-/** Monthly invoiced vs paid (major units) for the last 12 months. */
-export function MonthlyChart({ data, currency, language }: { data: MonthPoint[]; currency: string; language: string }) {
-  const money = (value: number) => {
-    try {
-      return new Intl.NumberFormat(language, { style: "currency", currency, maximumFractionDigits: 0 }).format(value);
-    } catch {
-      return String(value);
-    }
-  };
-  const monthLabel = (month: string) => {
-    const date = new Date(`${month}-01T00:00:00.000Z`);
-    return Number.isNaN(date.getTime())
-      ? month
-      : new Intl.DateTimeFormat(language, { month: "short", year: "2-digit", timeZone: "UTC" }).format(date);
-  };
+/** Monthly invoiced vs paid (major units) for the last 12 months, in the tenant's formats. */
+export function MonthlyChart({ data, currency, locale }: { data: MonthPoint[]; currency: string; locale: LocaleLike }) {
+  const money = (value: number) => formatMoneyRounded(value, currency, locale);
+  const monthLabel = (month: string) => formatMonth(month, locale);
   return (
     <div className="h-72 w-full" data-testid="monthly-chart">
       <ResponsiveContainer width="100%" height="100%">

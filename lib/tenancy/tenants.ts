@@ -10,14 +10,31 @@ export interface TenantSummary {
   tier: string;
   planName: string;
   isolationLevel: string;
-  branding: { primaryColor: string; secondaryColor: string; logoUrl: string | null; faviconUrl: string | null };
-  locale: { currency: string; language: string; timezone: string };
+  branding: {
+    primaryColor: string;
+    secondaryColor: string;
+    logoUrl: string | null;
+    logoDarkUrl: string | null;
+    faviconUrl: string | null;
+  };
+  /** tenant_settings locale (lib/settings/format.ts formats amounts and dates with it). */
+  locale: { currency: string; language: string; timezone: string; dateFormat: string; numberFormat: string };
+  /** Accounting modules shown in the navigation; empty = all the plan includes. */
+  modulesEnabled: string[];
+  /** Members without MFA are led through enrolment before they can use the workspace. */
+  mfaRequired: boolean;
   sessionTimeoutMinutes: number;
   passwordPolicy: unknown;
   features: Record<string, boolean>;
 }
 
-const DEFAULT_BRANDING = { primaryColor: "#2563eb", secondaryColor: "#1e40af", logoUrl: null, faviconUrl: null };
+const DEFAULT_BRANDING = {
+  primaryColor: "#2563eb",
+  secondaryColor: "#1e40af",
+  logoUrl: null,
+  logoDarkUrl: null,
+  faviconUrl: null,
+};
 
 /** Looks a tenant up by slug; only active tenants are served (others read as unknown). */
 export async function findActiveTenantBySlug(slug: string): Promise<TenantSummary | null> {
@@ -45,6 +62,7 @@ export async function findActiveTenantBySlug(slug: string): Promise<TenantSummar
           primaryColor: settings.primaryColor,
           secondaryColor: settings.secondaryColor,
           logoUrl: settings.logoUrl,
+          logoDarkUrl: settings.logoDarkUrl,
           faviconUrl: settings.faviconUrl,
         }
       : DEFAULT_BRANDING,
@@ -52,7 +70,11 @@ export async function findActiveTenantBySlug(slug: string): Promise<TenantSummar
       currency: settings?.defaultCurrency ?? "USD",
       language: settings?.defaultLanguage ?? "en",
       timezone: settings?.defaultTimezone ?? "UTC",
+      dateFormat: settings?.dateFormat ?? "YYYY-MM-DD",
+      numberFormat: settings?.numberFormat ?? "1,234.56",
     },
+    modulesEnabled: settings?.modulesEnabled ?? [],
+    mfaRequired: settings?.mfaRequired ?? false,
     sessionTimeoutMinutes: settings?.sessionTimeoutMinutes ?? 60,
     passwordPolicy: settings?.passwordPolicy ?? {},
     // Plan features with the tenant's current overrides, evaluated per request so an

@@ -1,4 +1,4 @@
-import { formatMoney, minorDigits } from "@/components/accounting/format";
+import { formatMoney, formatNumber, minorDigits } from "@/components/accounting/format";
 import { MonthlyChart } from "@/components/accounting/monthly-chart";
 import { FEATURE_FOR_RESOURCE, hasFeature } from "@/lib/accounting/features";
 import { reportSummary } from "@/lib/accounting/reports";
@@ -22,18 +22,18 @@ export default async function TenantHome({ params }: Props) {
       )
     : null;
   const digits = minorDigits(tenant.locale.currency);
-  const money = new Intl.NumberFormat(tenant.locale.language, { style: "currency", currency: tenant.locale.currency });
+  const money = (minor: number) => formatMoney(minor, tenant.locale.currency, tenant.locale);
   const stats = [
-    { label: "Customers", value: overview.customers.toLocaleString() },
-    { label: "Products", value: overview.products.toLocaleString() },
-    { label: "Invoices", value: overview.invoices.toLocaleString() },
-    { label: "Outstanding", value: money.format(overview.outstandingMinor / 100) },
-    { label: "Paid", value: money.format(overview.paidMinor / 100) },
+    { label: "Customers", value: formatNumber(overview.customers, tenant.locale) },
+    { label: "Products", value: formatNumber(overview.products, tenant.locale) },
+    { label: "Invoices", value: formatNumber(overview.invoices, tenant.locale) },
+    { label: "Outstanding", value: money(overview.outstandingMinor) },
+    { label: "Paid", value: money(overview.paidMinor) },
     ...(summary
       ? [
           {
             label: "Paid this month",
-            value: formatMoney(summary.paidThisMonth.totalMinor, summary.currency, tenant.locale.language),
+            value: formatMoney(summary.paidThisMonth.totalMinor, summary.currency, tenant.locale),
           },
         ]
       : []),
@@ -57,7 +57,7 @@ export default async function TenantHome({ params }: Props) {
           <h2 className="font-semibold">Invoiced vs paid, last 12 months ({summary.currency})</h2>
           <MonthlyChart
             currency={summary.currency}
-            language={tenant.locale.language}
+            locale={tenant.locale}
             data={summary.months.map((m) => ({
               month: m.month,
               invoiced: m.invoicedMinor / 10 ** digits,

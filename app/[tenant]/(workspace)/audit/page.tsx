@@ -79,7 +79,7 @@ export default async function AuditPage({
     error = e instanceof ValidationError ? e.issues.map((i) => `${i.field}: ${i.message}`).join("; ") : e.message;
   }
   const actors = await actorNames(page?.data ?? []);
-  const lang = tenant.locale.language;
+  const lang = tenant.locale;
   return (
     <main className="mx-auto max-w-6xl px-6 py-10">
       <PageHeader title="Audit trail" />

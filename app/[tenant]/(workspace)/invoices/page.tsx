@@ -45,7 +45,7 @@ export default async function InvoicesPage({
   );
   const customers = await customerOptions(scope);
   const names = await customerNames(scope, page?.data.map((i) => i.customerId) ?? []);
-  const lang = tenant.locale.language;
+  const lang = tenant.locale;
   const sortProps = { path: PATH, search, defaultSort: INVOICE_SORT.default };
   return (
     <main className="mx-auto max-w-6xl px-6 py-10">

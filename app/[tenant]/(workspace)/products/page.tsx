@@ -32,7 +32,7 @@ export default async function ProductsPage({
       limit: search.limit,
     }),
   );
-  const lang = tenant.locale.language;
+  const lang = tenant.locale;
   const sortProps = { path: PATH, search, defaultSort: PRODUCT_SORT.default };
   return (
     <main className="mx-auto max-w-6xl px-6 py-10">

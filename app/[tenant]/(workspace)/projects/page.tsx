@@ -43,7 +43,7 @@ export default async function ProjectsPage({
   );
   const customers = await customerOptions(scope);
   const names = await customerNames(scope, page?.data.map((p) => p.customerId) ?? []);
-  const lang = tenant.locale.language;
+  const lang = tenant.locale;
   const sortProps = { path: PATH, search, defaultSort: PROJECT_SORT.default };
   return (
     <main className="mx-auto max-w-6xl px-6 py-10">

@@ -1,5 +1,5 @@
 import { LockedPage } from "@/components/accounting/feature-locked";
-import { formatMoney } from "@/components/accounting/format";
+import { formatMoney, type LocaleFormat } from "@/components/accounting/format";
 import { MonthlyChart } from "@/components/accounting/monthly-chart";
 import { ListError, PageHeader } from "@/components/accounting/list-controls";
 import { flatSearch, pageScope, type SearchParams } from "@/components/accounting/page-scope";
@@ -31,7 +31,7 @@ export default async function ReportsPage({
     if (!(e instanceof DomainError)) throw e;
     error = e instanceof ValidationError ? e.issues.map((i) => `${i.field}: ${i.message}`).join("; ") : e.message;
   }
-  const lang = tenant.locale.language;
+  const lang = tenant.locale;
   return (
     <main className="mx-auto max-w-6xl px-6 py-10">
       <PageHeader title="Reports">
@@ -47,13 +47,13 @@ export default async function ReportsPage({
         </form>
       </PageHeader>
       {error && <ListError message={error} />}
-      {summary && <ReportFigures summary={summary} language={lang} />}
+      {summary && <ReportFigures summary={summary} locale={lang} />}
     </main>
   );
 }
 
-function ReportFigures({ summary, language }: { summary: ReportSummary; language: string }) {
-  const money = (minor: number) => formatMoney(minor, summary.currency, language);
+function ReportFigures({ summary, locale }: { summary: ReportSummary; locale: LocaleFormat }) {
+  const money = (minor: number) => formatMoney(minor, summary.currency, locale);
   const digits = minorDigits(summary.currency);
   const stats = [
     {
@@ -87,7 +87,7 @@ function ReportFigures({ summary, language }: { summary: ReportSummary; language
         <h2 className="font-semibold">Invoiced vs paid, last 12 months ({summary.currency})</h2>
         <MonthlyChart
           currency={summary.currency}
-          language={language}
+          locale={locale}
           data={summary.months.map((m) => ({
             month: m.month,
             invoiced: m.invoicedMinor / 10 ** digits,

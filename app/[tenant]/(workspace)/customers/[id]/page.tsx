@@ -61,7 +61,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ tenan
           { label: "Phone", value: customer.phone },
           { label: "Tax ID", value: customer.taxId },
           { label: "Address", value: address || null },
-          { label: "Created", value: formatDate(customer.createdAt, tenant.locale.language) },
+          { label: "Created", value: formatDate(customer.createdAt, tenant.locale) },
           { label: "Notes", value: customer.notes },
         ]}
       />
@@ -87,10 +87,10 @@ export default async function CustomerPage({ params }: { params: Promise<{ tenan
               <td>
                 <StatusBadge status={inv.status} />
               </td>
-              <td>{formatDate(inv.issueDate, tenant.locale.language)}</td>
-              <td>{formatDate(inv.dueDate, tenant.locale.language)}</td>
+              <td>{formatDate(inv.issueDate, tenant.locale)}</td>
+              <td>{formatDate(inv.dueDate, tenant.locale)}</td>
               <td className="pr-4 text-right tabular-nums">
-                {formatMoney(inv.totalMinor, inv.currency, tenant.locale.language)}
+                {formatMoney(inv.totalMinor, inv.currency, tenant.locale)}
               </td>
             </tr>
           ))}

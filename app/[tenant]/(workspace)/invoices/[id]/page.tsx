@@ -21,7 +21,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ tenant
   const { id } = await params;
   const invoice = await orNotFound(scope.run(() => getInvoice(id)));
   const names = await customerNames(scope, [invoice.customerId]);
-  const lang = tenant.locale.language;
+  const lang = tenant.locale;
   const money = (minor: number) => formatMoney(minor, invoice.currency, lang);
   const canUpdate = scope.can("records:update");
   const { status } = invoice;

@@ -39,7 +39,7 @@ export default async function NewInvoicePage({
         products={products}
         defaultCurrency={scope.tenant.locale.currency}
         defaultCustomerId={search.customerId}
-        language={scope.tenant.locale.language}
+        language={scope.tenant.locale}
       />
     </main>
   );

@@ -20,7 +20,7 @@ export default async function ProductPage({ params }: { params: Promise<{ tenant
     return <LockedPage title="Product" feature={feature} planName={tenant.planName} width="max-w-4xl" />;
   const { id } = await params;
   const product = await orNotFound(scope.run(() => getProduct(id)));
-  const lang = tenant.locale.language;
+  const lang = tenant.locale;
   return (
     <main className="mx-auto max-w-4xl px-6 py-10">
       <p className="text-sm">

@@ -21,7 +21,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ tenant
   const { id } = await params;
   const project = await orNotFound(scope.run(() => getProject(id)));
   const names = await customerNames(scope, [project.customerId]);
-  const lang = tenant.locale.language;
+  const lang = tenant.locale;
   return (
     <main className="mx-auto max-w-4xl px-6 py-10">
       <p className="text-sm">

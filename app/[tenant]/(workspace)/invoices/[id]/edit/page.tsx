@@ -37,7 +37,7 @@ export default async function EditInvoicePage({ params }: { params: Promise<{ te
           customers={customers}
           products={products}
           defaultCurrency={scope.tenant.locale.currency}
-          language={scope.tenant.locale.language}
+          language={scope.tenant.locale}
         />
       )}
     </main>
