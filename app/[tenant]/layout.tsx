@@ -8,7 +8,7 @@ export async function generateMetadata({ params }: Omit<Props, "children">): Pro
   const tenant = await requireTenantForRoute((await params).tenant);
   return {
     title: { default: tenant.name, template: `%s · ${tenant.name}` },
-    icons: tenant.branding.faviconUrl ? [{ url: tenant.branding.faviconUrl }] : undefined,
+    icons: tenant.branding.faviconUrl ? { icon: [{ url: tenant.branding.faviconUrl }] } : undefined,
   };
 }
 
@@ -18,14 +18,16 @@ export default async function TenantLayout({ children, params }: Props) {
     "--brand-primary": tenant.branding.primaryColor,
     "--brand-secondary": tenant.branding.secondaryColor,
   } as CSSProperties;
+  // The header is in the primary colour: the logo made for dark backgrounds fits it best.
+  const logo = tenant.branding.logoDarkUrl ?? tenant.branding.logoUrl;
   return (
     <div style={brand} data-tenant={tenant.slug} className="min-h-screen">
       <header className="bg-brand text-white">
         <div className="mx-auto flex max-w-6xl items-center justify-between px-6 py-4">
           <div className="flex items-center gap-3">
-            {tenant.branding.logoUrl ? (
-              // eslint-disable-next-line @next/next/no-img-element -- tenant logos are arbitrary URLs
-              <img src={tenant.branding.logoUrl} alt="" className="h-8 w-auto" />
+            {logo ? (
+              // eslint-disable-next-line @next/next/no-img-element -- the tenant's uploaded logo (/branding/…)
+              <img src={logo} alt="" className="h-8 w-auto" data-testid="tenant-logo" />
             ) : (
               <span className="bg-brand-dark flex h-8 w-8 items-center justify-center rounded-lg font-bold" aria-hidden>
                 {tenant.name.charAt(0)}

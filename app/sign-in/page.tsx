@@ -6,8 +6,9 @@ import { sessionUser } from "@/lib/auth/session";
 
 export const metadata = { title: "Sign in" };
 
-export default async function PlatformSignIn() {
+export default async function PlatformSignIn({ searchParams }: { searchParams: Promise<{ mfa?: string }> }) {
   if (await sessionUser(null)) redirect("/workspaces");
+  const { mfa } = await searchParams;
   return (
     <AuthCard
       title="Sign in to LogiAccounting Pro"
@@ -20,7 +21,7 @@ export default async function PlatformSignIn() {
         </>
       }
     >
-      <SignInForm next="/workspaces" />
+      <SignInForm next="/workspaces" mfa={mfa === "1"} />
     </AuthCard>
   );
 }

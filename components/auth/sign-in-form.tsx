@@ -3,11 +3,14 @@
 import { useActionState } from "react";
 import { requestMagicLink, signInWithPassword, type FormState } from "@/lib/auth/actions";
 import { Field } from "./field";
+import { MfaCodeForm } from "./mfa-code-form";
 import { NavigateOnSuccess } from "./navigate-on-success";
 
-export function SignInForm({ next = "/" }: { next?: string }) {
+/** `mfa`: a magic link was right and the account has two-step sign-in: start at the code step. */
+export function SignInForm({ next = "/", mfa = false }: { next?: string; mfa?: boolean }) {
   const [state, passwordAction, signingIn] = useActionState<FormState, FormData>(signInWithPassword, {});
   const [linkState, linkAction, sending] = useActionState<FormState, FormData>(requestMagicLink, {});
+  if (mfa || state.mfaRequired) return <MfaCodeForm next={next} />;
   return (
     <div className="space-y-8">
       <form action={passwordAction} className="space-y-4" aria-label="Sign in with password">

@@ -23,6 +23,8 @@ export interface FormState {
    */
   redirectTo?: string;
   message?: string;
+  /** The password was right and the account has two-step sign-in: ask for the code next. */
+  mfaRequired?: boolean;
   fieldErrors?: Record<string, string[]>;
   values?: Record<string, string>;
 }
@@ -52,6 +54,7 @@ export async function signInWithPassword(_prev: FormState, form: FormData): Prom
   } catch (error) {
     if (error instanceof AuthError) {
       const code = (error as AuthError & { code?: string }).code;
+      if (code === "mfa_required") return { mfaRequired: true, values: { email: parsed.data.email } };
       const message =
         code === "rate_limited"
           ? "Too many attempts. Wait a few minutes and try again."

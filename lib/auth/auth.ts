@@ -3,6 +3,8 @@ import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { controlDb } from "@/lib/db/control";
 import { clientIp, hostScope, PLATFORM_SCOPE } from "./host-scope";
+import { consumeMfaChallenge, issueMfaChallenge, pendingMfaChallenge } from "./mfa-challenge";
+import { verifySecondFactor } from "./mfa-store";
 import { consumeOneTimeToken } from "./one-time-tokens";
 import { verifyPassword } from "./passwords";
 import { authSecret } from "./secret";
@@ -21,12 +23,17 @@ class TooManyAttempts extends CredentialsSignin {
 class NotAMember extends CredentialsSignin {
   code = "not_a_member";
 }
+/** The first factor was right; the user has MFA, so a challenge cookie now waits for a code (lib/auth/mfa-challenge.ts). */
+class MfaRequired extends CredentialsSignin {
+  code = "mfa_required";
+}
 
 const passwordInput = z.object({
   email: z.string().trim().toLowerCase().email(),
   password: z.string().min(1).max(256),
 });
 const tokenInput = z.object({ token: z.string().min(16).max(200) });
+const codeInput = z.object({ code: z.string().trim().min(6).max(32) });
 
 interface SignedInUser {
   id: string;
@@ -55,6 +62,13 @@ async function signedIn(
     await db.membership.updateMany({ where: { tenantId: scope, userId: user.id }, data: { lastSignInAt: now } });
   }
   return { ...user, scope } satisfies SignedInUser;
+}
+
+/** A user with MFA on gets a challenge instead of a session: the "mfa" provider finishes the sign-in. */
+async function requireNoSecondFactor(user: { id: string; mfaEnabledAt: Date | null }, scope: string): Promise<void> {
+  if (!user.mfaEnabledAt) return;
+  await issueMfaChallenge({ userId: user.id, scope });
+  throw new MfaRequired();
 }
 
 export const authConfig = (): NextAuthConfig => ({
@@ -88,6 +102,7 @@ export const authConfig = (): NextAuthConfig => ({
         const scope = await hostScope();
         await assertMayEnter(user.id, scope);
         throttles.account.reset(email);
+        await requireNoSecondFactor(user, scope);
         return signedIn(user, scope);
       },
     }),
@@ -110,6 +125,35 @@ export const authConfig = (): NextAuthConfig => ({
         if (purpose === "magic-link" && !user.emailVerified) {
           await db.user.update({ where: { id: user.id }, data: { emailVerified: new Date() } });
         }
+        // A hand-off comes from a session of this user, which passed its own second factor.
+        if (purpose === "magic-link") await requireNoSecondFactor(user, scope);
+        return signedIn(user, scope);
+      },
+    }),
+    Credentials({
+      id: "mfa",
+      name: "Two-step verification code",
+      credentials: { code: {} },
+      async authorize(raw) {
+        const parsed = codeInput.safeParse(raw);
+        if (!parsed.success) return null;
+        const scope = await hostScope();
+        const challenge = await pendingMfaChallenge(scope);
+        if (!challenge) return null;
+        const throttles = signInThrottles();
+        const key = `mfa:${challenge.userId}`;
+        if (throttles.account.blockedFor(key) > 0) throw new TooManyAttempts();
+        if (!(await verifySecondFactor(challenge.userId, parsed.data.code))) {
+          throttles.account.hit(key);
+          throttles.ip.hit(await clientIp());
+          return null;
+        }
+        if (!(await consumeMfaChallenge(scope))) return null;
+        throttles.account.reset(key);
+        const db = await controlDb();
+        const user = await db.user.findUnique({ where: { id: challenge.userId } });
+        if (!user) return null;
+        await assertMayEnter(user.id, scope);
         return signedIn(user, scope);
       },
     }),

@@ -1,5 +1,6 @@
 import { controlDb } from "@/lib/db/control";
-import { ForbiddenError, UnauthenticatedError } from "@/lib/http/errors";
+import { ForbiddenError, MfaEnrolmentRequiredError, UnauthenticatedError } from "@/lib/http/errors";
+import { assertMfaPolicy } from "./mfa-store";
 import type { TenantSummary } from "@/lib/tenancy/tenants";
 import { auth } from "./auth";
 import { PLATFORM_SCOPE, resolvedOnRootDomain } from "./host-scope";
@@ -41,13 +42,21 @@ export interface Membership {
   role: Role;
 }
 
+export interface RequireMemberOptions {
+  /** For the MFA enrolment itself: do not refuse a member who has not set up MFA yet. */
+  allowMissingMfa?: boolean;
+}
+
 /**
  * The signed-in member of `tenant`, with the role read from the database on every call
- * (so a demotion or removal takes effect at once), checked against `permission`.
+ * (so a demotion or removal takes effect at once), checked against `permission`. When the
+ * tenant requires MFA, a member without it gets MfaEnrolmentRequiredError (the workspace
+ * layout shows the enrolment instead of the page).
  */
 export async function requireMember(
   tenant: TenantSummary,
   permission: Permission = "tenant:read",
+  options: RequireMemberOptions = {},
 ): Promise<Membership> {
   const user = await sessionUser(tenant);
   if (!user) throw new UnauthenticatedError();
@@ -57,6 +66,7 @@ export async function requireMember(
   });
   if (!membership || !isRole(membership.role)) throw new ForbiddenError("You are not a member of this workspace");
   if (!can(membership.role, permission)) throw new ForbiddenError();
+  if (!options.allowMissingMfa) await assertMfaPolicy(tenant, user.id);
   return { user, role: membership.role };
 }
 
@@ -101,7 +111,12 @@ export async function memberForPage(
   try {
     return await requireMember(tenant, permission);
   } catch (error) {
-    if (error instanceof UnauthenticatedError || error instanceof ForbiddenError) return null;
+    if (
+      error instanceof UnauthenticatedError ||
+      error instanceof ForbiddenError ||
+      error instanceof MfaEnrolmentRequiredError
+    )
+      return null;
     throw error;
   }
 }

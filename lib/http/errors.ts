@@ -48,6 +48,15 @@ export class FeatureNotAvailableError extends DomainError {
   }
 }
 
+/** The workspace requires two-step sign-in and the member has not set it up yet (docs/mfa.md). */
+export class MfaEnrolmentRequiredError extends DomainError {
+  readonly status = 403;
+  readonly type = "mfa-enrolment-required";
+  constructor() {
+    super("This workspace requires two-step sign-in: set it up on the workspace's pages first");
+  }
+}
+
 /** Also what another tenant's ids answer: indistinguishable from a missing row. */
 export class NotFoundError extends DomainError {
   readonly status = 404;

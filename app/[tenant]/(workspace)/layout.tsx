@@ -9,7 +9,8 @@ import { REQUESTED_PATH_HEADER } from "@/lib/tenancy/proxy-headers";
 import { requireMember, workspacesOf } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
 import { FEATURE_FOR_RESOURCE, hasFeature } from "@/lib/accounting/features";
-import { ForbiddenError, UnauthenticatedError } from "@/lib/http/errors";
+import { ForbiddenError, MfaEnrolmentRequiredError, UnauthenticatedError } from "@/lib/http/errors";
+import { MfaEnrolment } from "@/components/settings/mfa-enrolment";
 import { requireTenantForRoute } from "@/lib/tenancy/current";
 import { QuotaBanner } from "@/components/usage/quota-banner";
 import { quotasNearLimit, upgradeUrl } from "@/lib/quotas/quotas";
@@ -36,6 +37,18 @@ export default async function WorkspaceLayout({
         </AuthCard>
       );
     }
+    if (error instanceof MfaEnrolmentRequiredError) {
+      // The workspace requires two-step sign-in: nothing else until this member has set it up.
+      const requested = (await headers()).get(REQUESTED_PATH_HEADER) ?? "/";
+      return (
+        <AuthCard title={`${tenant.name} requires two-step sign-in`}>
+          <MfaEnrolment next={requested} required />
+          <div className="mt-6 border-t border-slate-200 pt-4 text-center">
+            <SignOutButton />
+          </div>
+        </AuthCard>
+      );
+    }
     if (error instanceof ForbiddenError) {
       return (
         <main className="mx-auto max-w-xl px-6 py-16 text-center" data-testid="not-a-member">
@@ -57,6 +70,8 @@ export default async function WorkspaceLayout({
         return [];
       })
     : [];
+  // Modules the workspace chose to show (settings → general); none chosen means all.
+  const shown = (module: string) => tenant.modulesEnabled.length === 0 || tenant.modulesEnabled.includes(module);
   return (
     <>
       <nav className="border-b border-slate-200 bg-white">
@@ -65,27 +80,27 @@ export default async function WorkspaceLayout({
             <Link href="/" className="font-medium">
               Dashboard
             </Link>
-            {hasFeature(tenant, FEATURE_FOR_RESOURCE.customers) && (
+            {hasFeature(tenant, FEATURE_FOR_RESOURCE.customers) && shown("customers") && (
               <Link href="/customers" className="font-medium">
                 Customers
               </Link>
             )}
-            {hasFeature(tenant, FEATURE_FOR_RESOURCE.invoices) && (
+            {hasFeature(tenant, FEATURE_FOR_RESOURCE.invoices) && shown("invoices") && (
               <Link href="/invoices" className="font-medium">
                 Invoices
               </Link>
             )}
-            {hasFeature(tenant, FEATURE_FOR_RESOURCE.products) && (
+            {hasFeature(tenant, FEATURE_FOR_RESOURCE.products) && shown("products") && (
               <Link href="/products" className="font-medium">
                 Products
               </Link>
             )}
-            {hasFeature(tenant, FEATURE_FOR_RESOURCE.projects) && (
+            {hasFeature(tenant, FEATURE_FOR_RESOURCE.projects) && shown("projects") && (
               <Link href="/projects" className="font-medium">
                 Projects
               </Link>
             )}
-            {hasFeature(tenant, FEATURE_FOR_RESOURCE.reports) && (
+            {hasFeature(tenant, FEATURE_FOR_RESOURCE.reports) && shown("reports") && (
               <Link href="/reports" className="font-medium">
                 Reports
               </Link>
@@ -106,9 +121,15 @@ export default async function WorkspaceLayout({
                 Team
               </Link>
             )}
-            <Link href="/settings/api-keys" className="font-medium">
-              API keys
-            </Link>
+            {can(membership.role, "settings:read") ? (
+              <Link href="/settings" className="font-medium">
+                Settings
+              </Link>
+            ) : (
+              <Link href="/settings/api-keys" className="font-medium">
+                API keys
+              </Link>
+            )}
           </div>
           <div className="flex items-center gap-4">
             {workspaces.length > 1 && (
@@ -131,9 +152,9 @@ export default async function WorkspaceLayout({
                 </ul>
               </details>
             )}
-            <span className="text-slate-500" data-testid="signed-in-as">
+            <Link href="/account/security" className="text-slate-500" data-testid="signed-in-as">
               {membership.user.email} · {membership.role}
-            </span>
+            </Link>
             <SignOutButton />
           </div>
         </div>

@@ -11,11 +11,11 @@ export default async function TenantSignIn({
   searchParams,
 }: {
   params: Promise<{ tenant: string }>;
-  searchParams: Promise<{ next?: string; error?: string }>;
+  searchParams: Promise<{ next?: string; error?: string; mfa?: string }>;
 }) {
   const tenant = await requireTenantForRoute((await params).tenant);
   if (await sessionUser(tenant)) redirect("/");
-  const { next = "/", error } = await searchParams;
+  const { next = "/", error, mfa } = await searchParams;
   return (
     <AuthCard title={`Sign in to ${tenant.name}`}>
       {error === "handoff" && (
@@ -23,7 +23,7 @@ export default async function TenantSignIn({
           That sign-in link is invalid, expired or already used. Sign in here instead.
         </p>
       )}
-      <SignInForm next={next} />
+      <SignInForm next={next} mfa={mfa === "1"} />
     </AuthCard>
   );
 }

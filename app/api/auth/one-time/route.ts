@@ -19,7 +19,9 @@ export async function POST(request: NextRequest): Promise<Response> {
     await signIn("one-time-token", { token, purpose, redirect: false });
   } catch (error) {
     if (!(error instanceof AuthError)) throw error;
-    target = "/sign-in?error=handoff";
+    // A right magic link for an account with two-step sign-in: the code comes next.
+    const code = (error as AuthError & { code?: string }).code;
+    target = code === "mfa_required" ? "/sign-in?mfa=1" : "/sign-in?error=handoff";
   }
   return new Response(null, { status: 303, headers: { location: target } });
 }
