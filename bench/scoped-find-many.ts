@@ -162,6 +162,9 @@ async function main(): Promise<void> {
       proto.submit = original;
     }
 
+    // Node CPU time (user + system) spent per variant: the app-side cost, which wall time
+    // on a busy machine blurs.
+    const cpuMicros: Record<string, number> = Object.fromEntries(Object.keys(variants).map((k) => [k, 0]));
     async function timed(run: (tenantId: string) => Promise<unknown>, offset: number): Promise<number> {
       let next = 0;
       const start = performance.now();
@@ -182,7 +185,12 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       const entries = Object.entries(variants);
       if (round % 2) entries.reverse();
-      for (const [name, run] of entries) times[name].push(await timed(run, round * 7));
+      for (const [name, run] of entries) {
+        const cpu = process.cpuUsage();
+        times[name].push(await timed(run, round * 7));
+        const used = process.cpuUsage(cpu);
+        cpuMicros[name] += used.user + used.system;
+      }
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const baseline = median(times.baseline);
@@ -196,17 +204,20 @@ async function main(): Promise<void> {
         timeRatio: ms / baseline,
         medianPairRatio: median(perRound),
         roundTrips: roundTrips[name] ?? null,
+        nodeCpuMsPerCall: cpuMicros[name] / 1000 / (CALLS * ROUNDS),
       };
     });
 
     console.log(
       `# ${database}, ${CALLS} calls × ${ROUNDS} rounds, concurrency ${CONCURRENCY}, ${TENANTS} tenants round-robin`,
     );
-    console.log("| variant | calls/s | ms/call | time × baseline | median of per-round ratios | round trips/call |");
-    console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+    console.log(
+      "| variant | calls/s | ms/call | time × baseline | median of per-round ratios | round trips/call | Node CPU ms/call |",
+    );
+    console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (const r of rows) {
       console.log(
-        `| ${r.name} | ${r.callsPerSecond} | ${r.msPerCall.toFixed(3)} | ${r.timeRatio.toFixed(2)} | ${r.medianPairRatio.toFixed(2)} | ${r.roundTrips ?? "n/a"} |`,
+        `| ${r.name} | ${r.callsPerSecond} | ${r.msPerCall.toFixed(3)} | ${r.timeRatio.toFixed(2)} | ${r.medianPairRatio.toFixed(2)} | ${r.roundTrips ?? "n/a"} | ${r.nodeCpuMsPerCall.toFixed(3)} |`,
       );
     }
     const scopedRow = rows.find((r) => r.name === "scoped")!;

@@ -86,14 +86,18 @@ class TenantScopedQuery extends BaseQuery {
   }
 }
 
-const INSTALLED = new WeakSet<Pool>();
+// A registered symbol, not a module-local WeakSet: Next bundles this module more than once
+// (proxy, route handlers, instrumentation), and every copy must see the pool as installed.
+const INSTALLED = Symbol.for("logiaccounting.statement-scope-installed");
+type MarkedPool = Pool & { [INSTALLED]?: true };
 
 type PoolQuery = (...args: unknown[]) => unknown;
 
 /** Lets `runScopedStatement` send queries of this pool with the tenant pipelined in. */
 export function installStatementScope(pool: Pool): void {
-  if (INSTALLED.has(pool)) return;
-  INSTALLED.add(pool);
+  const marked = pool as MarkedPool;
+  if (marked[INSTALLED]) return;
+  marked[INSTALLED] = true;
   const original = pool.query.bind(pool) as PoolQuery;
   (pool as unknown as { query: PoolQuery }).query = (...args: unknown[]) => {
     const scope = statementTenant.getStore();
@@ -107,7 +111,7 @@ export function installStatementScope(pool: Pool): void {
 }
 
 export function supportsStatementScope(pool: Pool): boolean {
-  return INSTALLED.has(pool);
+  return (pool as MarkedPool)[INSTALLED] === true;
 }
 
 /**
