@@ -11,7 +11,7 @@ export interface FallbackOptions {
   now?: () => number;
 }
 
-export const REDIS_TIMEOUT_MS = 150;
+export const REDIS_TIMEOUT_MS = 1_000;
 export const REDIS_RETRY_AFTER_MS = 5_000;
 
 class TimeoutError extends Error {}
