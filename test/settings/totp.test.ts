@@ -104,7 +104,7 @@ describe("base32, secrets and the otpauth URI", () => {
 });
 
 describe("the secret at rest", () => {
-  const env = { AUTH_SECRET: "test-secret-for-mfa-encryption-0123456789" } as NodeJS.ProcessEnv;
+  const env = { AUTH_SECRET: "test-secret-for-mfa-encryption-0123456789" } as unknown as NodeJS.ProcessEnv;
   const user = "00000000-0000-4000-8000-000000000001";
 
   it("is encrypted (not readable, different each time) and decrypts for its user only", () => {
@@ -121,7 +121,7 @@ describe("the secret at rest", () => {
     parts[3] = Buffer.from("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").toString("base64url");
     expect(() => decryptTotpSecret(parts.join("."), user, env)).toThrow();
     expect(() =>
-      decryptTotpSecret(a, user, { AUTH_SECRET: "another-key-entirely-000000000000" } as NodeJS.ProcessEnv),
+      decryptTotpSecret(a, user, { AUTH_SECRET: "another-key-entirely-000000000000" } as unknown as NodeJS.ProcessEnv),
     ).toThrow();
   });
 });
