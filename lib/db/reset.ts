@@ -9,12 +9,17 @@ const CLIENT_KEYS = [
   "logiaccounting.control-client",
   "logiaccounting.tenant-plane-client",
   "logiaccounting.scoped-tenant-client",
-  "logiaccounting.statement-scope-available",
   "logiaccounting.tenant-directory",
 ];
 
 export async function resetDatabaseClients(): Promise<void> {
   const holder = globalThis as Record<symbol, unknown>;
+  // Per-tenant schema clients and database pools (lib/tenancy/isolation/planes.ts) first:
+  // they sit on the connection closed below.
+  const planesKey = Symbol.for("logiaccounting.tenant-planes");
+  const planes = holder[planesKey] as Promise<{ close(): Promise<void> }> | undefined;
+  delete holder[planesKey];
+  if (planes) await (await planes.catch(() => null))?.close();
   for (const name of CLIENT_KEYS) delete holder[Symbol.for(name)];
   await closeMainConnection();
 }

@@ -14,6 +14,8 @@ import {
   type StepRecord,
   type StepRecords,
 } from "./provisioning-steps";
+import { databaseNameFor, dropTenantPlane, provisionTenantPlane } from "./isolation/planes";
+import { schemaNameFor } from "./isolation/strategy";
 import { slugProblem } from "./reserved";
 import { tenantTransaction } from "./scoped-client";
 
@@ -38,9 +40,9 @@ export { PROVISIONING_STEPS, type StepName } from "./provisioning-steps";
  *   tenant's context, control rows by cascade from the tenant row, and an owner account
  *   created by this run that belongs to nothing else).
  *
- * Isolation: only the shared level exists for now, so `resources` records that the shared
- * tables (already migrated with the main database) hold the tenant's rows. The schema and
- * database strategies will plug in there.
+ * Isolation: `resources` creates what the tenant's level needs (isolation/planes.ts): nothing
+ * for the shared tables, schema t_<id> for "schema", database t_<id> (from a template where
+ * the server allows) for "database", each migrated to the current tenant-plane version.
  */
 
 export interface ProvisionInput {
@@ -53,6 +55,8 @@ export interface ProvisionInput {
   ownerPassword?: string;
   /** The tenant's contact e-mail; the owner's by default. */
   email?: string;
+  /** A platform admin's choice of isolation level; by default the tier picks it. */
+  isolationLevel?: IsolationLevel;
 }
 
 export interface ProvisionResult {
@@ -110,6 +114,11 @@ const inputSchema = z.object({
   ownerName: z.string().trim().max(255).optional(),
   ownerPassword: z.string().min(1).max(256).optional(),
   email: z.string().trim().toLowerCase().email("Enter a valid e-mail address").max(255).optional(),
+  isolationLevel: z
+    .enum(["shared_database", "schema", "database"], {
+      error: "isolationLevel must be one of: shared_database, schema, database",
+    })
+    .optional(),
 });
 
 export const SLUG_MESSAGES = {
@@ -200,7 +209,7 @@ export async function reserveTenant(input: ProvisionInput, options: ProvisionOpt
         email: data.email ?? data.ownerEmail,
         tier: plan.tier,
         status: "pending",
-        isolationLevel: isolationLevelFor(plan.tier),
+        isolationLevel: data.isolationLevel ?? isolationLevelFor(plan.tier),
         provisioningInput: stored as unknown as Prisma.InputJsonValue,
         // reserve's own record is written by the insert, unless a crash is injected here.
         provisioningSteps:
@@ -318,8 +327,14 @@ async function markFailed(db: ControlClient, tenantId: string, step: StepName, e
   return reason;
 }
 
-/** The level a tier gets. Only the shared level is implemented yet: every tier uses it. */
-function isolationLevelFor(_tier: string): IsolationLevel {
+/**
+ * The level a tier gets (DESIGN.md, hybrid): Free, Standard and Professional share the
+ * tables, Business gets a schema of its own, Enterprise a database of its own. A platform
+ * admin may choose another level per tenant.
+ */
+export function isolationLevelFor(tier: string): IsolationLevel {
+  if (tier === "enterprise") return "database";
+  if (tier === "business") return "schema";
   return "shared_database";
 }
 
@@ -374,15 +389,21 @@ const STEPS: Record<StepName, Step> = {
 
   async resources(db, tenantId) {
     const tenant = await loadTenant(db, tenantId);
-    // Shared level: the tenant's rows live in the shared tables, migrated with the main database.
-    const version = await db.$queryRaw<Array<{ version: string | null }>>`
-      SELECT max(version) AS version FROM public.schema_migrations WHERE plane = 'tenant'`.catch(() => [
-      { version: null },
-    ]);
+    const level = tenant.isolationLevel as IsolationLevel;
+    // Idempotent: an existing schema / database is migrated, never recreated.
+    const result = await provisionTenantPlane({ id: tenant.id, isolationLevel: level });
+    await db.tenant.update({
+      where: { id: tenantId },
+      data: {
+        schemaName: level === "schema" ? schemaNameFor(tenant.id) : null,
+        databaseName: level === "database" ? databaseNameFor(tenant.id) : null,
+      },
+    });
     return {
-      level: tenant.isolationLevel,
-      created: [],
-      migrations: { plane: "tenant", version: version[0]?.version ?? null },
+      level,
+      created: result.created,
+      method: result.method,
+      migrations: { plane: "tenant", version: result.migrations.version, applied: result.migrations.applied },
     };
   },
 
@@ -552,16 +573,20 @@ async function removePartialTenant(tenantId: string): Promise<{ deleted: boolean
   if (!["failed", "pending", "provisioning"].includes(tenant.status)) {
     throw new ConflictError(`A ${tenant.status} tenant is not a failed provisioning`);
   }
-  await inTenant(contextTenant(tenant), () =>
-    tenantTransaction(async (tx) => {
-      await tx.invoiceLine.deleteMany({});
-      await tx.invoice.deleteMany({});
-      await tx.project.deleteMany({});
-      await tx.product.deleteMany({});
-      await tx.customer.deleteMany({});
-      // audit_events is append-only for the app role, and provisioning writes none.
-    }),
-  );
+  const level = tenant.isolationLevel as IsolationLevel;
+  // A schema or database of its own goes entirely; shared rows are deleted one by one.
+  if (level !== "shared_database") await dropTenantPlane({ id: tenant.id, isolationLevel: level });
+  else
+    await inTenant(contextTenant(tenant), () =>
+      tenantTransaction(async (tx) => {
+        await tx.invoiceLine.deleteMany({});
+        await tx.invoice.deleteMany({});
+        await tx.project.deleteMany({});
+        await tx.product.deleteMany({});
+        await tx.customer.deleteMany({});
+        // audit_events is append-only for the app role, and provisioning writes none.
+      }),
+    );
 
   const owner = parseStepRecords(tenant.provisioningSteps).owner;
   await db.tenant.delete({ where: { id: tenantId } });

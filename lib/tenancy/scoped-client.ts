@@ -1,9 +1,9 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { mainConnection } from "@/lib/db/connection";
-import { runScopedStatement, supportsStatementScope } from "@/lib/db/statement-scope";
+import { runScopedStatement } from "@/lib/db/statement-scope";
 import { pendingTenantBegin } from "@/lib/db/tenant-begin";
 import { Prisma } from "@/lib/generated/tenant/client";
 import { currentTenant, type ContextTenant } from "./context";
+import { acquireTenantPlane, type TenantPlaneLease } from "./isolation/planes";
 import { scopeArgs, uniqueWhereAsFilter, type Operation } from "./scoping";
 import { sharedTenantPlane, type TenantPlaneClient } from "./tenant-client";
 
@@ -39,6 +39,8 @@ export const APP_ROLE = "logi_app";
  */
 interface ActiveTransaction {
   tenantId: string;
+  /** The client over the tenant's tables (shared, its schema or its database). */
+  plane: TenantPlaneClient;
   deferReads: boolean;
   isOpen(): boolean;
   transaction(): Promise<Prisma.TransactionClient>;
@@ -48,9 +50,9 @@ const KEY = Symbol.for("logiaccounting.tenant-transaction");
 type Holder = { [KEY]?: AsyncLocalStorage<ActiveTransaction> };
 const transactions = ((globalThis as Holder)[KEY] ??= new AsyncLocalStorage<ActiveTransaction>());
 
-/** The tenant-plane client holding the tenant's rows (the shared tables for now). */
-async function planeFor(_tenant: ContextTenant): Promise<TenantPlaneClient> {
-  return sharedTenantPlane();
+/** The plane holding the tenant's rows, for its isolation level (isolation/planes.ts). */
+function leasePlane(tenant: ContextTenant): Promise<TenantPlaneLease> {
+  return acquireTenantPlane({ id: tenant.id, isolationLevel: tenant.isolationLevel });
 }
 
 async function enterTenant(tx: Prisma.TransactionClient, tenantId: string): Promise<void> {
@@ -100,6 +102,7 @@ function deferredTransaction(
   let release: (error?: { cause: unknown }) => void = () => undefined;
   return {
     tenantId,
+    plane,
     deferReads,
     isOpen: () => opened !== null,
     transaction() {
@@ -147,20 +150,24 @@ export async function tenantTransaction<T>(
     if (active.tenantId !== tenant.id) throw new Error("A tenant transaction cannot switch tenants");
     return fn(db);
   }
-  const plane = await planeFor(tenant);
-  // A stricter isolation level takes its snapshot at the first statement: reads stay inside.
-  const deferReads = !options.isolationLevel && (await statementScopeAvailable());
-  const unit = deferredTransaction(plane, tenant.id, deferReads, options);
-  let result: T;
+  const lease = await leasePlane(tenant);
   try {
-    // Awaited inside run(): a lazy Prisma promise returned as is would start outside the unit.
-    result = await transactions.run(unit, async () => await fn(db));
-  } catch (cause) {
-    await unit.finish({ cause }).catch(() => undefined);
-    throw cause;
+    // A stricter isolation level takes its snapshot at the first statement: reads stay inside.
+    const deferReads = !options.isolationLevel && lease.statementScope;
+    const unit = deferredTransaction(lease.client, tenant.id, deferReads, options);
+    let result: T;
+    try {
+      // Awaited inside run(): a lazy Prisma promise returned as is would start outside the unit.
+      result = await transactions.run(unit, async () => await fn(db));
+    } catch (cause) {
+      await unit.finish({ cause }).catch(() => undefined);
+      throw cause;
+    }
+    await unit.finish();
+    return result;
+  } finally {
+    lease.release();
   }
-  await unit.finish();
-  return result;
 }
 
 function lowerFirst(model: string): string {
@@ -181,18 +188,6 @@ const READS: Partial<Record<Operation, Operation>> = {
   groupBy: "groupBy",
 };
 
-const STATEMENT_SCOPE_KEY = Symbol.for("logiaccounting.statement-scope-available");
-type StatementScopeHolder = { [STATEMENT_SCOPE_KEY]?: Promise<boolean> };
-
-/** Whether the shared plane's connection pipelines the tenant into single statements (server mode). */
-function statementScopeAvailable(): Promise<boolean> {
-  const holder = globalThis as StatementScopeHolder;
-  holder[STATEMENT_SCOPE_KEY] ??= mainConnection().then(
-    (connection) => connection.mode === "server" && supportsStatementScope(connection.pool),
-  );
-  return holder[STATEMENT_SCOPE_KEY];
-}
-
 function asRead(operation: Operation, scoped: unknown): { operation: Operation; args: unknown } | null {
   const read = READS[operation];
   if (!read) return null;
@@ -212,8 +207,7 @@ function buildScopedClient(base: TenantPlaneClient) {
           const run = (tx: Prisma.TransactionClient) =>
             (tx as unknown as Record<string, Delegate>)[lowerFirst(model)][operation](scoped);
           const read = asRead(operation as Operation, scoped);
-          const plane = await planeFor(tenant);
-          const asStatement = (r: NonNullable<typeof read>) => {
+          const asStatement = (plane: TenantPlaneClient, r: NonNullable<typeof read>) => {
             const delegate = (plane as unknown as Record<string, Delegate>)[lowerFirst(model)];
             // Awaited inside: the lazy Prisma promise must start within the scope.
             return runScopedStatement(
@@ -224,11 +218,16 @@ function buildScopedClient(base: TenantPlaneClient) {
           const active = transactions.getStore();
           if (active) {
             if (active.tenantId !== tenant.id) throw new Error("Tenant context changed inside a tenant transaction");
-            if (read && active.deferReads && !active.isOpen()) return asStatement(read);
+            if (read && active.deferReads && !active.isOpen()) return asStatement(active.plane, read);
             return run(await active.transaction());
           }
-          if (read && (await statementScopeAvailable())) return asStatement(read);
-          return openTenantTransaction(plane, tenant.id, async (tx) => await run(tx));
+          const lease = await leasePlane(tenant);
+          try {
+            if (read && lease.statementScope) return await asStatement(lease.client, read);
+            return await openTenantTransaction(lease.client, tenant.id, async (tx) => await run(tx));
+          } finally {
+            lease.release();
+          }
         },
       },
     },
