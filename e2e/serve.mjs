@@ -29,6 +29,10 @@ const env = {
   NEXT_TELEMETRY_DISABLED: "1",
 };
 for (const name of ["DATABASE_URL", "MIGRATE_ON_START", "SEED_DEMO", "HOSTNAME"]) delete env[name];
+// The suites send hundreds of API calls a second to the demo workspaces (the attack suite
+// alone several thousand): rate limits ×100 here. e2e/rate-limit.spec.ts runs its own
+// server with the real limits (RATE_LIMIT_SCALE=1).
+env.RATE_LIMIT_SCALE ||= "100";
 
 const nextBin = join(root, "node_modules", "next", "dist", "bin", "next");
 const server = spawn(process.execPath, [nextBin, "start", "--port", port], { cwd: root, env, stdio: "inherit" });

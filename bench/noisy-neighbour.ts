@@ -1,0 +1,334 @@
+/**
+ * Noisy neighbour: tenant A sends 20× its rate limit while tenant B works normally. B's
+ * latency (p50, p99) with A flooding is compared with B alone, measured in the same run in
+ * alternating rounds. Goal: B's p99 with A flooding ≤ 1.2× B's p99 alone.
+ *
+ *   npm run build && BENCH_ADMIN_URL=postgresql://postgres:…@127.0.0.1:5432/postgres npx tsx bench/noisy-neighbour.ts
+ *
+ * - A and B are Professional workspaces, provisioned like any signup (limits of
+ *   lib/rate-limit/policy.ts, RATE_LIMIT_SCALE=1): 100 calls / 10 s per workspace, 50 per key.
+ * - A floods GET /api/v1/customers with BENCH_A_KEYS API keys at 20 × its workspace limit
+ *   (200 calls/s), open loop (autocannon, fixed overall rate): ~95% of A's calls are 429s.
+ * - B sends GET /api/v1/customers?limit=20 at BENCH_B_RATE calls/s (default 8: inside its
+ *   limit) from an open-loop client of its own that times every call (high resolution).
+ *   Every B call must be a 200, else the run fails.
+ * - Rounds alternate "B alone" and "B with A flooding" (BENCH_ROUNDS pairs of BENCH_SECONDS
+ *   each); the figures are the medians over rounds, the ratio is of those medians.
+ *
+ * Database: BENCH_ADMIN_URL (or TEST_DATABASE_URL) → a fresh PostgreSQL database, dropped at
+ * the end; else PGlite in a temporary DATA_DIR. Rate-limit store: in process, or Redis with
+ * BENCH_REDIS_URL (passed to the server as REDIS_URL).
+ * Knobs: BENCH_PORT=3420 BENCH_SECONDS=15 BENCH_ROUNDS=3 BENCH_B_RATE=8 BENCH_A_KEYS=4
+ */
+import autocannon from "autocannon";
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { Agent, request as httpRequest } from "node:http";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+
+const PORT = Number(process.env.BENCH_PORT ?? 3420);
+const ROOT = `localhost:${PORT}`;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const B_RATE = Number(process.env.BENCH_B_RATE ?? 8);
+const A_KEYS = Number(process.env.BENCH_A_KEYS ?? 4);
+const FLOOD_FACTOR = 20;
+const PATH_A = "/api/v1/customers";
+const PATH_B = "/api/v1/customers?limit=20";
+const GOAL = 1.2;
+
+interface BenchTenant {
+  slug: string;
+  keys: string[];
+  tenantLimitPerSecond: number;
+}
+
+const load = () => loadavg().map((l) => Number(l.toFixed(2)));
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Two Professional workspaces provisioned the normal way, API keys, 20 customers for B. */
+async function seed(): Promise<{ a: BenchTenant; b: BenchTenant }> {
+  const { migrateMainDatabase } = await import("@/lib/db/bootstrap");
+  const { mainConnection } = await import("@/lib/db/connection");
+  const { controlDb } = await import("@/lib/db/control");
+  const { provisionTenant } = await import("@/lib/tenancy/provisioning");
+  const { createApiKey } = await import("@/lib/auth/api-keys");
+  const { rateLimitsFor } = await import("@/lib/rate-limit/policy");
+  const { resetDatabaseClients } = await import("@/lib/db/reset");
+
+  const connection = await mainConnection();
+  await migrateMainDatabase(connection);
+  const control = await controlDb();
+  const make = async (slug: string, keyCount: number): Promise<BenchTenant & { id: string }> => {
+    const ownerEmail = `owner@${slug}.test`;
+    const result = await provisionTenant({ name: `Bench ${slug}`, slug, tier: "professional", ownerEmail });
+    if (result.status !== "active") throw new Error(`provisioning ${slug} failed: ${result.reason}`);
+    const owner = await control.user.findUniqueOrThrow({ where: { email: ownerEmail } });
+    const keys: string[] = [];
+    for (let i = 0; i < keyCount; i++)
+      keys.push((await createApiKey({ tenantId: result.tenantId, name: `bench ${i}`, createdById: owner.id })).secret);
+    const limit = rateLimitsFor("professional").tenant;
+    return { id: result.tenantId, slug, keys, tenantLimitPerSecond: limit.requests / (limit.windowMs / 1000) };
+  };
+  const a = await make("noisy-a", A_KEYS);
+  const b = await make("quiet-b", 2);
+  const values: unknown[] = [];
+  const rows = Array.from({ length: 20 }, (_, i) => {
+    values.push(b.id, randomUUID(), `Customer ${i + 1}`);
+    return `($${values.length - 2}, $${values.length - 1}, $${values.length})`;
+  });
+  await connection.sql.query(`INSERT INTO customers (tenant_id, id, name) VALUES ${rows.join(", ")}`, values);
+  await resetDatabaseClients();
+  return { a, b };
+}
+
+async function waitForServer(server: ChildProcess): Promise<void> {
+  for (let i = 0; i < 240; i++) {
+    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
+    const up = await fetch(`http://127.0.0.1:${PORT}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("server did not start");
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+
+/** One call; resolves with its status and latency in ms (performance.now resolution). */
+function timedGet(path: string, host: string, key: string): Promise<{ status: number; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const req = httpRequest(
+      { host: "127.0.0.1", port: PORT, path, agent, headers: { host, authorization: `Bearer ${key}` } },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** B's steady work: an open loop at B_RATE calls/s, alternating B's two keys. */
+async function tenantBWorks(b: BenchTenant, seconds: number) {
+  const host = `${b.slug}.${ROOT}`;
+  const calls: Promise<{ status: number; ms: number }>[] = [];
+  const interval = 1000 / B_RATE;
+  const start = performance.now();
+  for (let i = 0; performance.now() - start < seconds * 1000; i++) {
+    const due = start + i * interval;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    calls.push(timedGet(PATH_B, host, b.keys[i % b.keys.length]));
+  }
+  const results = await Promise.all(calls);
+  const failed = results.filter((r) => r.status !== 200);
+  if (failed.length) throw new Error(`B got ${failed.length} non-200 answers (${failed[0].status})`);
+  const sorted = results.map((r) => r.ms).sort((x, y) => x - y);
+  return { calls: results.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1)! };
+}
+
+/** A's flood: FLOOD_FACTOR × A's workspace limit, spread over A's keys. */
+async function tenantAFloods(a: BenchTenant, seconds: number) {
+  let next = 0;
+  const rate = FLOOD_FACTOR * a.tenantLimitPerSecond;
+  const result = await autocannon({
+    url: `http://127.0.0.1:${PORT}`,
+    connections: 20,
+    duration: seconds,
+    overallRate: rate,
+    requests: [
+      {
+        method: "GET",
+        setupRequest: (request) => ({
+          ...request,
+          path: PATH_A,
+          headers: { host: `${a.slug}.${ROOT}`, authorization: `Bearer ${a.keys[next++ % a.keys.length]}` },
+        }),
+      },
+    ],
+  });
+  const byStatus = result.statusCodeStats as unknown as Record<string, { count: number }>;
+  return {
+    offeredPerSecond: rate,
+    sent: result.requests.total,
+    ok: byStatus["200"]?.count ?? 0,
+    limited: byStatus["429"]?.count ?? 0,
+    other: result.requests.total - (byStatus["200"]?.count ?? 0) - (byStatus["429"]?.count ?? 0),
+    errors: result.errors,
+  };
+}
+
+async function main(): Promise<void> {
+  const admin = process.env.BENCH_ADMIN_URL || process.env.TEST_DATABASE_URL;
+  let database: string;
+  let dropDatabase = async () => undefined as void;
+  let dataDir: string | undefined;
+  const serverEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    ROOT_DOMAIN: ROOT,
+    SEED_DEMO: "",
+    RATE_LIMIT_SCALE: "1",
+    REDIS_URL: process.env.BENCH_REDIS_URL ?? "",
+    UPSTASH_REDIS_REST_URL: "",
+    UPSTASH_REDIS_REST_TOKEN: "",
+  };
+  if (admin) {
+    const name = `bench_noisy_${randomBytes(5).toString("hex")}`;
+    await adminQuery(admin, `CREATE DATABASE "${name}"`);
+    dropDatabase = () => adminQuery(admin, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    const url = new URL(admin);
+    url.pathname = `/${name}`;
+    process.env.DATABASE_URL = url.toString();
+    Object.assign(serverEnv, {
+      DATABASE_URL: url.toString(),
+      AUTH_SECRET: randomBytes(33).toString("base64"),
+      MIGRATE_ON_START: "1",
+    });
+    database = `PostgreSQL (fresh database ${name})`;
+  } else {
+    dataDir = mkdtempSync(join(tmpdir(), "bench-noisy-"));
+    process.env.DATABASE_URL = "";
+    process.env.DATA_DIR = join(dataDir, "data");
+    Object.assign(serverEnv, { DATABASE_URL: "", DATA_DIR: process.env.DATA_DIR });
+    database = "PGlite (embedded, temporary DATA_DIR)";
+  }
+  const store = process.env.BENCH_REDIS_URL ? "Redis (REDIS_URL)" : "in process";
+
+  let server: ChildProcess | undefined;
+  try {
+    const { a, b } = await seed();
+    server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--port", String(PORT)], {
+      env: serverEnv,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    await waitForServer(server);
+
+    // Warm-up: JIT, tenant caches, pools; then let A's and B's windows empty.
+    await Promise.all([tenantBWorks(b, 3), tenantAFloods(a, 3)]);
+    await new Promise((r) => setTimeout(r, 21_000));
+
+    const loadBefore = load();
+    const alone: Awaited<ReturnType<typeof tenantBWorks>>[] = [];
+    const flooded: Awaited<ReturnType<typeof tenantBWorks>>[] = [];
+    const floods: Awaited<ReturnType<typeof tenantAFloods>>[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 ? (["flood", "alone"] as const) : (["alone", "flood"] as const);
+      for (const phase of order) {
+        if (phase === "alone") alone.push(await tenantBWorks(b, SECONDS));
+        else {
+          const [bResult, aResult] = await Promise.all([tenantBWorks(b, SECONDS), tenantAFloods(a, SECONDS)]);
+          flooded.push(bResult);
+          floods.push(aResult);
+        }
+      }
+      const i = alone.length - 1;
+      console.log(
+        `# round ${round + 1}: B alone p50 ${alone[i].p50.toFixed(2)} ms p99 ${alone[i].p99.toFixed(2)} ms; ` +
+          `with A flooding p50 ${flooded[i].p50.toFixed(2)} ms p99 ${flooded[i].p99.toFixed(2)} ms; ` +
+          `A sent ${floods[i].sent} (${floods[i].ok} × 200, ${floods[i].limited} × 429, ${floods[i].other} other)`,
+      );
+    }
+    const loadAfter = load();
+    for (const flood of floods) {
+      if (flood.other > 0 || flood.errors > 0)
+        throw new Error(`A got ${flood.other} unexpected answers, ${flood.errors} errors`);
+      // A may pass at most its workspace budget (plus the sliding window's carry-over).
+      if (flood.ok > a.tenantLimitPerSecond * (SECONDS + 20))
+        throw new Error(`A passed ${flood.ok} calls in ${SECONDS} s: the limit did not hold`);
+    }
+    const summary = (runs: typeof alone) => ({
+      calls: runs.reduce((n, r) => n + r.calls, 0),
+      p50: median(runs.map((r) => r.p50)),
+      p99: median(runs.map((r) => r.p99)),
+      max: Math.max(...runs.map((r) => r.max)),
+    });
+    const report = {
+      date: new Date().toISOString(),
+      node: process.version,
+      cpus: `${cpus().length} × ${cpus()[0]?.model ?? "?"}`,
+      loadAverage: { before: loadBefore, after: loadAfter },
+      database,
+      rateLimitStore: store,
+      config: { seconds: SECONDS, rounds: ROUNDS, bRate: B_RATE, aKeys: A_KEYS, floodFactor: FLOOD_FACTOR },
+      bAlone: summary(alone),
+      bWithAFlooding: summary(flooded),
+      aFlood: {
+        offeredPerSecond: floods[0]?.offeredPerSecond,
+        sent: floods.reduce((n, f) => n + f.sent, 0),
+        ok: floods.reduce((n, f) => n + f.ok, 0),
+        limited: floods.reduce((n, f) => n + f.limited, 0),
+      },
+      rounds: { alone, flooded, floods },
+      p50Ratio: 0,
+      p99Ratio: 0,
+      goal: GOAL,
+      goalMet: false,
+    };
+    report.p50Ratio = report.bWithAFlooding.p50 / report.bAlone.p50;
+    report.p99Ratio = report.bWithAFlooding.p99 / report.bAlone.p99;
+    report.goalMet = report.p99Ratio <= GOAL;
+    console.table([
+      {
+        run: "B alone",
+        calls: report.bAlone.calls,
+        "p50 ms": report.bAlone.p50.toFixed(2),
+        "p99 ms": report.bAlone.p99.toFixed(2),
+      },
+      {
+        run: `B, A flooding ${report.aFlood.offeredPerSecond}/s`,
+        calls: report.bWithAFlooding.calls,
+        "p50 ms": report.bWithAFlooding.p50.toFixed(2),
+        "p99 ms": report.bWithAFlooding.p99.toFixed(2),
+      },
+    ]);
+    console.log(
+      `# ${database}; rate limits ${store}; B ${B_RATE} calls/s; A ${report.aFlood.offeredPerSecond} calls/s ` +
+        `(${FLOOD_FACTOR}× its limit; ${report.aFlood.limited} × 429, ${report.aFlood.ok} × 200); ` +
+        `${ROUNDS} × ${SECONDS} s per phase; load average ${loadBefore.join(" ")} → ${loadAfter.join(" ")}`,
+    );
+    console.log(
+      `B p50 ratio ${report.p50Ratio.toFixed(3)}, B p99 ratio ${report.p99Ratio.toFixed(3)} ` +
+        `(with A flooding / alone; goal p99 ≤ ${GOAL}: ${report.goalMet ? "met" : "NOT met"})`,
+    );
+    mkdirSync("bench/results", { recursive: true });
+    writeFileSync("bench/results/noisy-neighbour.json", JSON.stringify(report, null, 2));
+  } finally {
+    agent.destroy();
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server!.once("exit", r));
+      server.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (server.exitCode === null) server.kill("SIGKILL");
+    }
+    await dropDatabase();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
