@@ -79,6 +79,13 @@ SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', d.datname)
  WHERE s.description = '$RUN_ID' AND d.datname LIKE 'test\_%'
 \gexec
 DROP DATABASE IF EXISTS "$RUN_ID" WITH (FORCE);
+-- Tenant databases the app created for test databases that no longer exist (a crashed file).
+SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', d.datname)
+  FROM pg_database d
+  JOIN pg_shdescription s ON s.objoid = d.oid AND s.classoid = 'pg_database'::regclass
+ WHERE s.description LIKE 'logiaccounting tenant of test\_%'
+   AND NOT EXISTS (SELECT 1 FROM pg_database m WHERE 'logiaccounting tenant of ' || m.datname = s.description)
+\gexec
 SQL
   fi
   # The private redis-server of this run (REDIS_OWNED), if it started.

@@ -1,7 +1,9 @@
 import { migrateMainDatabase } from "@/lib/db/bootstrap";
 import { mainConnection } from "@/lib/db/connection";
 import { controlDb } from "@/lib/db/control";
+import { reconcileAllQuotas } from "@/lib/quotas/reconcile";
 import { DEMO_PASSWORD, DEMO_TENANTS, DEMO_USERS, seedDemoData } from "./demo-data";
+import { migrateAllTenantPlanes } from "./isolation/tenant-plane-migrations";
 import { sharedTenantPlane } from "./tenant-client";
 
 /**
@@ -20,9 +22,18 @@ export async function prepareDatabase(env: NodeJS.ProcessEnv = process.env): Pro
       `[db] ${connection.mode} database at version control/${control.version} tenant/${tenant.version}` +
         (applied.length ? ` (applied ${applied.join(", ")})` : ""),
     );
+    const tenants = await migrateAllTenantPlanes();
+    if (tenants.results.length) {
+      console.log(
+        `[db] tenant schemas/databases: ${tenants.migrated} migrated, ${tenants.failed} failed, ${tenants.skipped} skipped` +
+          ` (latest ${tenants.latest})`,
+      );
+    }
   }
   if (embedded || env.SEED_DEMO === "1") {
     const seeded = await seedDemoData(await controlDb(), await sharedTenantPlane());
+    // The seed writes rows directly; the quota counters are recounted from them.
+    await reconcileAllQuotas();
     printDemoAccess(seeded.createdTenants.length > 0, env);
   }
 }

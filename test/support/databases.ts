@@ -96,6 +96,20 @@ export async function createPostgresDatabase(): Promise<{ name: string; url: str
 
 export async function dropPostgresDatabase(name: string): Promise<void> {
   if (!/^test_[a-z0-9]+$/.test(name)) throw new Error(`Refusing to drop ${name}`);
+  // Tenant databases the app created for it (lib/tenancy/isolation/planes.ts marks them).
+  const client = new pg.Client({ connectionString: testDatabaseUrl() });
+  await client.connect();
+  try {
+    const owned = await client.query<{ datname: string }>(
+      `SELECT d.datname FROM pg_database d
+         JOIN pg_shdescription s ON s.objoid = d.oid AND s.classoid = 'pg_database'::regclass
+        WHERE s.description = $1`,
+      [`logiaccounting tenant of ${name}`],
+    );
+    for (const { datname } of owned.rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
   await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 }
 

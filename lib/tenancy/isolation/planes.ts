@@ -15,7 +15,15 @@ import { sharedTenantPlane, type TenantPlaneClient } from "../tenant-client";
 import { ConnectionManager, type ConnectionGauges } from "./connection-manager";
 import { schemaAdapterFor } from "./schema-adapter";
 import { schemaNameFor, type IsolationLevel } from "./strategy";
-import { migrateTenants, type MigrateTenantsReport, type TenantMigrationTarget } from "./tenant-migrations";
+import {
+  migrateTenants,
+  type MigrateTenantsOptions,
+  type MigrateTenantsReport,
+  type TenantMigrationTarget,
+} from "./tenant-migrations";
+
+/** Fleet options: the runner's, with a default bound (8) and canary (the first target). */
+export type MigrateTenantPlanesOptions = Partial<MigrateTenantsOptions>;
 
 /**
  * Where a tenant's business data lives, per isolation level, and the clients that reach it:
@@ -85,6 +93,16 @@ function templateDatabaseName(mainUrl: string): string {
 
 async function adminQuery(connection: MainConnection & { mode: "server" }, text: string): Promise<void> {
   await connection.pool.query(text);
+}
+
+/**
+ * Marks a database this module created with the main database it belongs to, so operators
+ * (and the test harness's cleanup) can find every tenant database of a deployment.
+ */
+async function markOwned(connection: MainConnection & { mode: "server" }, database: string): Promise<void> {
+  const main = decodeURIComponent(new URL(connection.config.databaseUrl!).pathname.slice(1)) || "postgres";
+  const comment = `logiaccounting tenant of ${main}`.replaceAll("'", "''");
+  await adminQuery(connection, `COMMENT ON DATABASE ${quoteIdent(database)} IS '${comment}'`);
 }
 
 class TenantPlanes {
@@ -247,6 +265,7 @@ class TenantPlanes {
             throw error;
           }
         }
+        await markOwned(connection, name);
       }
     }
     const handle = await this.databases.acquire(tenantId);
@@ -272,6 +291,7 @@ class TenantPlanes {
       if (exists.rowCount === 0) {
         try {
           await adminQuery(connection, `CREATE DATABASE ${quoteIdent(name)}`);
+          await markOwned(connection, name);
         } catch (error) {
           if ((error as { code?: string }).code !== "42P04") throw error;
         }
@@ -332,7 +352,7 @@ class TenantPlanes {
    */
   async migrateTenants(
     tenants: PlaneTenant[],
-    options: { concurrency?: number; canary?: string } = {},
+    options: MigrateTenantPlanesOptions = {},
   ): Promise<MigrateTenantsReport> {
     const schemaTargets: TenantMigrationTarget[] = tenants
       .filter((t) => t.isolationLevel === "schema")
@@ -348,6 +368,7 @@ class TenantPlanes {
     }));
     const targets = [...schemaTargets, ...databaseTargets];
     return migrateTenants(targets, {
+      ...options,
       concurrency: options.concurrency ?? 8,
       canary: options.canary ?? targets[0]?.tenantId,
     });
@@ -415,7 +436,7 @@ export async function evictTenantPlane(tenantId: string): Promise<void> {
 
 export async function migrateTenantPlanes(
   tenants: PlaneTenant[],
-  options: { concurrency?: number; canary?: string } = {},
+  options: MigrateTenantPlanesOptions = {},
 ): Promise<MigrateTenantsReport> {
   return (await planes()).migrateTenants(tenants, options);
 }
