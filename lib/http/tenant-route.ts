@@ -10,7 +10,14 @@ import { ForbiddenError, NotFoundError, UnauthenticatedError } from "./errors";
 import { assertSameOrigin } from "./csrf";
 import { problemResponse } from "./problem";
 import { countApiCall } from "@/lib/usage/usage";
-import { enforceRateLimit, withRateLimitHeaders, type ScopedDecision } from "@/lib/rate-limit/rate-limit";
+import {
+  credentialKey,
+  enforceRateLimit,
+  refuseIfRecentlyLimited,
+  withRateLimitHeaders,
+  type ScopedDecision,
+} from "@/lib/rate-limit/rate-limit";
+import { TENANT_SLUG_HEADER } from "@/lib/tenancy/hosts";
 
 /**
  * The one boundary wrapper for tenant API route handlers: it finds the tenant the proxy
@@ -46,6 +53,9 @@ export function tenantRoute<Params = Record<string, never>>(
     // Set once the request passed the rate limit: its X-RateLimit-* headers go on the answer.
     let rateLimit: ScopedDecision | null = null;
     try {
+      // A credential refused moments ago is refused again before any database work.
+      const credential = credentialKey(request.headers, request.headers.get(TENANT_SLUG_HEADER));
+      refuseIfRecentlyLimited(credential);
       const tenant = await hostTenant();
       if (!tenant) throw new NotFoundError("Workspace");
       const actor = await authenticate(request, tenant, options);
@@ -53,6 +63,7 @@ export function tenantRoute<Params = Record<string, never>>(
         tenantId: tenant.id,
         tier: tenant.tier,
         apiKeyId: actor.type === "api_key" ? actor.apiKeyId : null,
+        credential,
       });
       // The monthly API-call quota: counted per tenant, refused (429 quota-exceeded) past it.
       if (request.nextUrl.pathname.startsWith("/api/v1/")) await countApiCall(tenant.id);

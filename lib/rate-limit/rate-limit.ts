@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import { LRUCache } from "lru-cache";
 import { RateLimitedError } from "@/lib/http/errors";
 import { FallbackRateLimiter } from "./fallback";
 import { MemoryRateLimiter, type RateLimitDecision, type RateLimiter } from "./limiter";
@@ -19,6 +21,8 @@ export interface RateLimitSubject {
   tier: string;
   /** The API key the request authenticated with, if any. */
   apiKeyId?: string | null;
+  /** credentialKey() of the request: a refusal is remembered for refuseIfRecentlyLimited. */
+  credential?: string | null;
 }
 
 export interface ScopedDecision extends RateLimitDecision {
@@ -46,13 +50,13 @@ export async function enforceRateLimit(
       ...(await limiter.check(apiKeyIdentifier(subject.tenantId, subject.apiKeyId), limits.apiKey)),
       scope: "api_key",
     };
-    if (!keyDecision.allowed) throw rateLimitedError(keyDecision);
+    if (!keyDecision.allowed) throw refusal(keyDecision, subject.credential);
   }
   const tenantDecision: ScopedDecision = {
     ...(await limiter.check(tenantIdentifier(subject.tenantId), limits.tenant)),
     scope: "tenant",
   };
-  if (!tenantDecision.allowed) throw rateLimitedError(tenantDecision);
+  if (!tenantDecision.allowed) throw refusal(tenantDecision, subject.credential);
   return keyDecision && keyDecision.remaining < tenantDecision.remaining ? keyDecision : tenantDecision;
 }
 
@@ -75,8 +79,50 @@ export function rateLimitHeaders(decision: ScopedDecision): Record<string, strin
   };
 }
 
-function rateLimitedError(decision: ScopedDecision): RateLimitedError {
-  const error = new RateLimitedError(retryAfterSeconds(decision), rateLimitHeaders(decision));
+// ------------------------------------------------------------------ refusals remembered
+
+/**
+ * A client that keeps calling after its 429 should cost almost nothing: no tenant lookup,
+ * no API-key or session check, no limiter round trip. So a refusal is remembered per
+ * credential (the workspace's host plus the Authorization header, or the Cookie header for
+ * a session), in process, until the window it was refused in ends; refuseIfRecentlyLimited
+ * answers such calls with the same 429 before anything else runs. Only credentials that
+ * were verified and then refused get here, so nobody can get someone else's calls refused;
+ * an unknown or forged credential still goes through authentication (and gets its 401).
+ */
+function refusedCredentials(): LRUCache<string, ScopedDecision> {
+  // On globalThis: Next bundles each route separately, and they should share one memory.
+  const holder = globalThis as typeof globalThis & { __logiRateLimitRefusals?: LRUCache<string, ScopedDecision> };
+  holder.__logiRateLimitRefusals ??= new LRUCache({ max: 10_000 });
+  return holder.__logiRateLimitRefusals;
+}
+
+/** The credential of a tenant API request as an opaque key (null without one). */
+export function credentialKey(headers: Headers, tenantSlug: string | null): string | null {
+  const credential = headers.get("authorization") ?? headers.get("cookie");
+  if (!tenantSlug || !credential) return null;
+  return createHash("sha256").update(`${tenantSlug}\n${credential}`).digest("base64url");
+}
+
+/** Throws the remembered 429 while the credential's refusal window lasts. */
+export function refuseIfRecentlyLimited(credential: string | null, now = Date.now()): void {
+  if (!credential) return;
+  const decision = refusedCredentials().get(credential);
+  if (!decision) return;
+  if (decision.resetAt <= now) {
+    refusedCredentials().delete(credential);
+    return;
+  }
+  throw rateLimitedError(decision, now);
+}
+
+function refusal(decision: ScopedDecision, credential: string | null | undefined): RateLimitedError {
+  if (credential) refusedCredentials().set(credential, decision);
+  return rateLimitedError(decision);
+}
+
+function rateLimitedError(decision: ScopedDecision, now = Date.now()): RateLimitedError {
+  const error = new RateLimitedError(retryAfterSeconds(decision, now), rateLimitHeaders(decision));
   error.extensions.scope = decision.scope;
   error.extensions.limit = decision.limit;
   return error;
