@@ -5,6 +5,7 @@ import { ConflictError, DomainError, NotFoundError, ValidationError, type FieldI
 import { zodIssues } from "@/lib/http/problem";
 import { isUuid } from "@/lib/tenancy/directory";
 import { tenantDirectory } from "@/lib/tenancy/directory-instance";
+import { moveTenant } from "@/lib/tenancy/isolation/move";
 import { provisionTenant } from "@/lib/tenancy/provisioning";
 import { slugProblem } from "@/lib/tenancy/reserved";
 import { recordPlatformAudit, type PlatformActor } from "./audit-log";
@@ -26,7 +27,6 @@ export const TENANT_STATUSES = [
   "deleted",
 ] as const;
 export const ISOLATION_LEVELS = ["shared_database", "schema", "database"] as const;
-export const SUPPORTED_ISOLATION_LEVELS: readonly string[] = ["shared_database"];
 export const TIERS = ["free", "standard", "professional", "business", "enterprise"] as const;
 
 export type { PlatformActor };
@@ -306,6 +306,10 @@ export const createSchema = z.object({
     .optional()
     .transform((v) => v || undefined)
     .pipe(z.string().email("Enter a valid e-mail address").optional()),
+  /** The platform admin's override of the level the tier would pick. */
+  isolationLevel: z
+    .enum(ISOLATION_LEVELS, { error: `isolationLevel must be one of: ${ISOLATION_LEVELS.join(", ")}` })
+    .optional(),
 });
 
 export type AdminTenantCreateInput = z.input<typeof createSchema>;
@@ -333,6 +337,7 @@ export async function createTenant(actor: PlatformActor, input: unknown): Promis
     ownerName: data.ownerName,
     ownerPassword: data.ownerPassword,
     email: data.email,
+    isolationLevel: data.isolationLevel,
   });
   const { ownerPassword: _secret, ...logged } = data;
   void _secret;
@@ -424,20 +429,27 @@ type Updatable = (typeof UPDATABLE)[number];
 
 export async function updateTenant(actor: PlatformActor, id: string, input: unknown): Promise<AdminTenantDetail> {
   const data = parse(updateSchema, input);
-  if (data.isolationLevel !== undefined && !SUPPORTED_ISOLATION_LEVELS.includes(data.isolationLevel)) {
-    throw new ValidationError([
-      {
-        field: "isolationLevel",
-        message: `The ${data.isolationLevel} isolation level is not available yet; only shared_database is supported today`,
-      },
-    ]);
-  }
   const db = await controlDb();
+  // Moving between isolation levels copies the data first (isolation/move.ts); the row's
+  // level changes only when the copy is complete.
+  if (data.isolationLevel !== undefined) {
+    const current = await findLive(db, id);
+    if (data.isolationLevel !== current.isolationLevel) {
+      const moved = await moveTenant(current.id, data.isolationLevel);
+      await recordPlatformAudit(actor, {
+        action: "tenant.isolation_moved",
+        targetType: "tenant",
+        targetId: current.id,
+        data: { before: { isolationLevel: moved.from }, after: { isolationLevel: moved.to }, rows: moved.rows },
+      });
+    }
+  }
   const changed = await db.$transaction(async (tx) => {
     const current = await findLive(tx, id);
     const before: Partial<Record<Updatable, unknown>> = {};
     const after: Partial<Record<Updatable, unknown>> = {};
     for (const key of UPDATABLE) {
+      if (key === "isolationLevel") continue; // moved above
       const value = data[key];
       if (value === undefined || value === current[key]) continue;
       before[key] = current[key];
@@ -476,7 +488,7 @@ export async function updateTenant(actor: PlatformActor, id: string, input: unkn
         action: "tenant.updated",
         targetType: "tenant",
         targetId: current.id,
-        data: { before, after, ...(after.isolationLevel !== undefined ? { isolationLevelOverride: true } : {}) },
+        data: { before, after },
       },
       tx,
     );
