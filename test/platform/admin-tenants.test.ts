@@ -232,13 +232,15 @@ describe("get and update", () => {
     expect((await admin.getTenant(ids.acme)).tier).toBe("professional");
   });
 
-  it("only the shared_database isolation level is available", async () => {
+  it("moving an active tenant to another isolation level is refused with 409; the same level is a no-op", async () => {
     const error = await failure(admin.updateTenant(actor(), ids.acme, { isolationLevel: "schema" }));
-    expect(fieldsOf(error)).toEqual(["isolationLevel"]);
-    expect(error.message).toContain("not available yet");
-    // Setting the supported level is accepted (a no-op here: nothing changes, nothing is logged).
+    expect(error).toMatchObject({ status: 409 });
+    expect(error.message).toContain("Suspend the tenant");
+    expect((await admin.getTenant(ids.acme)).isolationLevel).toBe("shared_database");
+    // Setting the current level is accepted (nothing changes, nothing is logged).
     await admin.updateTenant(actor(), ids.acme, { isolationLevel: "shared_database" });
     expect(await auditRows(ids.acme, "tenant.updated")).toHaveLength(0);
+    expect(await auditRows(ids.acme, "tenant.isolation_moved")).toHaveLength(0);
   });
 
   it("refuses unknown fields and invalid values with 422 naming them", async () => {
