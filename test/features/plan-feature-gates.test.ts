@@ -31,7 +31,9 @@ const TABLE_16_4: Record<string, readonly string[]> = {
 };
 const PLANS = ["free", "standard", "professional", "business", "enterprise"] as const;
 
-type RouteModule = { GET: (request: NextRequest, segment: { params: Promise<object> }) => Promise<Response> };
+type RouteModule = {
+  GET: (request: NextRequest, segment: { params: Promise<Record<string, never>> }) => Promise<Response>;
+};
 
 /** The routes each feature gates (features with no route or page yet are listed below). */
 const GATED_ROUTES: Record<string, { path: string; load: () => Promise<RouteModule>; auth: "session" | "key" }> = {
