@@ -75,6 +75,7 @@ describeIsolation("invitations", () => {
     expect(sent.decoded).toContain(`Subject: Admin of ${team.tenant.slug} invited you to ${team.tenant.name}`);
     expect(sent.decoded).toContain("#7c3aed"); // the workspace's primary colour
     expect(sent.decoded).toContain(`http://${team.tenant.slug}.localhost:3000/invite/`);
+    expect(sent.html).toContain(`href="http://${team.tenant.slug}.localhost:3000/invite/`);
 
     const token = mail.tokenFor(email);
     const row = await invitationRow(invitation.id);

@@ -52,7 +52,7 @@ export default async function TeamPage({ params }: { params: Promise<{ tenant: s
   const used = seats.members + seats.pending;
 
   return (
-    <main className="mx-auto max-w-5xl space-y-10 px-6 py-10">
+    <main className="mx-auto max-w-6xl space-y-10 px-6 py-10">
       <div className="flex flex-wrap items-end justify-between gap-4">
         <h1 className="text-2xl font-bold">Team</h1>
         <p className="text-sm text-slate-600" data-testid="seat-usage">
@@ -83,8 +83,12 @@ export default async function TeamPage({ params }: { params: Promise<{ tenant: s
               const manageable = mayManage && canGrant(role, m.role) && !lastOwner;
               const label = m.name ?? m.email;
               return (
-                <tr key={m.userId} className="border-t border-slate-200 align-top" data-testid={`member-${m.email}`}>
-                  <td className="py-2 font-medium">
+                <tr
+                  key={m.userId}
+                  className="border-t border-slate-200 align-top [&>td]:py-2"
+                  data-testid={`member-${m.email}`}
+                >
+                  <td className="font-medium">
                     {m.name ?? "—"}
                     {isSelf && <span className="ml-1 text-xs text-slate-500">(you)</span>}
                   </td>
@@ -99,7 +103,7 @@ export default async function TeamPage({ params }: { params: Promise<{ tenant: s
                     {lastOwner && <span className="ml-1 text-xs text-slate-500">last owner</span>}
                   </td>
                   <td className="text-slate-600">{show(m.lastSignInAt)}</td>
-                  <td className="py-2">
+                  <td>
                     <MemberActions
                       userId={m.userId}
                       label={label}
@@ -145,10 +149,10 @@ export default async function TeamPage({ params }: { params: Promise<{ tenant: s
               {invitations.map((inv) => (
                 <tr
                   key={inv.id}
-                  className="border-t border-slate-200 align-top"
+                  className="border-t border-slate-200 align-top [&>td]:py-2"
                   data-testid={`invitation-${inv.email}`}
                 >
-                  <td className="py-2">{inv.email}</td>
+                  <td>{inv.email}</td>
                   <td>{inv.role}</td>
                   <td>
                     <span
@@ -162,7 +166,7 @@ export default async function TeamPage({ params }: { params: Promise<{ tenant: s
                     {inv.status === "accepted" ? show(inv.acceptedAt) : show(inv.expiresAt)}
                   </td>
                   <td className="text-slate-600">{inv.invitedBy.name ?? inv.invitedBy.email}</td>
-                  <td className="py-2">
+                  <td>
                     {(inv.status === "pending" || inv.status === "expired") && canGrant(role, inv.role) && (
                       <InvitationActions id={inv.id} email={inv.email} />
                     )}
