@@ -124,28 +124,28 @@ function ColourField({
 }) {
   return (
     <div className="text-sm">
-      <label className="block">
-        <span className="font-medium text-slate-700">{label}</span>
-        <span className="mt-1 flex items-center gap-2">
-          <input
-            type="color"
-            aria-hidden
-            tabIndex={-1}
-            value={HEX.test(value) ? value.toLowerCase() : "#000000"}
-            onChange={(e) => onChange(e.target.value)}
-            className="h-9 w-12 rounded border border-slate-300"
-          />
-          <input
-            name={name}
-            value={value}
-            onChange={(e) => onChange(e.target.value)}
-            placeholder="#2563eb"
-            aria-invalid={errors?.length ? true : undefined}
-            aria-describedby={errors?.length ? `${name}-error` : undefined}
-            className="block w-full rounded-lg border border-slate-300 px-3 py-2 font-mono shadow-sm aria-invalid:border-red-600"
-          />
-        </span>
+      <label htmlFor={`${name}-input`} className="block font-medium text-slate-700">
+        {label}
       </label>
+      <span className="mt-1 flex items-center gap-2">
+        <input
+          type="color"
+          aria-label={`${label} picker`}
+          value={HEX.test(value) ? value.toLowerCase() : "#000000"}
+          onChange={(e) => onChange(e.target.value)}
+          className="h-9 w-12 rounded border border-slate-300"
+        />
+        <input
+          id={`${name}-input`}
+          name={name}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          placeholder="#2563eb"
+          aria-invalid={errors?.length ? true : undefined}
+          aria-describedby={errors?.length ? `${name}-error` : undefined}
+          className="block w-full rounded-lg border border-slate-300 px-3 py-2 font-mono shadow-sm aria-invalid:border-red-600"
+        />
+      </span>
       {errors?.length ? (
         <span id={`${name}-error`} role="alert" className="mt-1 block text-red-700" data-field-error={name}>
           {errors.join(" ")}

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { cookies, headers } from "next/headers";
 import { controlDb } from "@/lib/db/control";
+import { publicProtocol } from "@/lib/tenancy/urls";
 import { hashToken } from "./one-time-tokens";
 
 /**
@@ -31,9 +32,10 @@ function parse(identifierText: string): MfaChallenge | null {
   return purpose === PURPOSE && scope && userId ? { scope, userId } : null;
 }
 
+/** Secure cookies whenever the public address is https (or a proxy in front says so). */
 async function secureCookies(): Promise<boolean> {
   const h = await headers();
-  return h.get("x-forwarded-proto") === "https";
+  return publicProtocol() === "https" || h.get("x-forwarded-proto") === "https";
 }
 
 /** Records a challenge for the user on this scope and hands its token to the browser. */

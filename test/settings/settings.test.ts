@@ -9,6 +9,7 @@ import {
   verifySecondFactor,
 } from "@/lib/auth/mfa-store";
 import { controlDb } from "@/lib/db/control";
+import { brandedMail, mailBrandingFor } from "@/lib/mail/branding";
 import { MfaEnrolmentRequiredError, NotFoundError } from "@/lib/http/errors";
 import { toProblem } from "@/lib/http/problem";
 import { quotaStatus } from "@/lib/quotas/quotas";
@@ -313,6 +314,24 @@ describeIsolation("tenant settings", () => {
     const again = await asAlice(() => updateNotificationSettings({ sender: { replyTo: "" } }));
     expect(again.sender).toEqual({ fromName: "Acme Billing", fromAddress: "billing@acme.test", replyTo: null });
     expect(again.notifications.recipients).toEqual(["books@acme.test"]);
+    // The tenant's e-mails use its sender, reply-to, colour and logo (lib/mail/branding.ts).
+    const branding = await mailBrandingFor(acme.id, { ROOT_DOMAIN: "example.com" } as unknown as NodeJS.ProcessEnv);
+    expect(branding).toMatchObject({
+      from: '"Acme Billing" <billing@acme.test>',
+      replyTo: null,
+      origin: "https://acme.example.com",
+    });
+    const mail = brandedMail(branding, {
+      to: "client@example.test",
+      subject: "Invoice <INV-1>",
+      paragraphs: ["Your invoice is attached & due."],
+      action: { label: "View invoice", url: "https://acme.example.com/invoices/1?a=1&b=2" },
+    });
+    expect(mail.from).toBe('"Acme Billing" <billing@acme.test>');
+    expect(mail.html).toContain(`background:${branding.primaryColor}`);
+    expect(mail.html).toContain("Invoice &#60;INV-1&#62;");
+    expect(mail.html).toContain("attached &#38; due.");
+    expect(mail.text).toContain("View invoice: https://acme.example.com/invoices/1?a=1&b=2");
     const events = await auditTrail("settings.notifications_updated");
     expect(events).toHaveLength(2);
     expect(events[1].before).toEqual({
