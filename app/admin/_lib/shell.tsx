@@ -13,6 +13,9 @@ export function AdminShell({ user, children }: { user: SessionUser; children: Re
             <Link href="/admin/tenants" className="underline">
               Tenants
             </Link>
+            <Link href="/admin/connections" className="underline">
+              Connections
+            </Link>
           </nav>
           <div className="flex items-center gap-3 text-slate-600">
             <span data-testid="admin-user">{user.email}</span>

@@ -64,10 +64,13 @@ export function EditTenantForm({ tenant, plans }: { tenant: EditableTenant; plan
           errors={e.isolationLevel}
           options={[
             { value: "shared_database", label: "Shared database" },
-            { value: "schema", label: "Own schema (not available yet)" },
-            { value: "database", label: "Own database (not available yet)" },
+            { value: "schema", label: "Own schema" },
+            { value: "database", label: "Own database" },
           ]}
         />
+        <p className="text-xs text-slate-500 sm:col-span-2">
+          Changing the isolation level moves the tenant&apos;s data: suspend the tenant first, save, then activate it.
+        </p>
       </div>
       <FormMessage message={state.message} ok={state.ok} />
       <button
