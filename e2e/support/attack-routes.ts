@@ -228,4 +228,14 @@ export const ATTACK_READS: {
     permission: "tenant:read",
     paths: () => ["/api/v1/tenant/features", "/api/v1/tenant/features/inventory"],
   },
+  {
+    name: "quotas and usage",
+    feature: "",
+    permission: "tenant:read",
+    paths: () => [
+      "/api/v1/tenant/quotas",
+      "/api/v1/tenant/usage",
+      "/api/v1/tenant/usage/history?metric=invoices&periods=12",
+    ],
+  },
 ];
