@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { request as httpRequest } from "node:http";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -214,4 +215,115 @@ test("a cancelled invitation's link stops working", async ({ page, browser }) =>
     "This invitation was cancelled by the workspace.",
   );
   await stranger.context().close();
+});
+
+interface ApiAnswer {
+  status: number;
+  type: string | null;
+  body: Record<string, unknown> | null;
+}
+
+/** A fetch from inside the signed-in page: same origin, the session cookie, the browser's Origin header. */
+async function api(page: Page, method: string, path: string, body?: unknown): Promise<ApiAnswer> {
+  return page.evaluate(
+    async ([method, path, body]) => {
+      const response = await fetch(path as string, {
+        method: method as string,
+        headers: body === null ? {} : { "content-type": "application/json" },
+        body: body === null ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return {
+        status: response.status,
+        type: response.headers.get("content-type"),
+        body: text ? (JSON.parse(text) as Record<string, unknown>) : null,
+      };
+    },
+    [method, path, body ?? null] as const,
+  );
+}
+
+/** A POST from Node to 127.0.0.1 with the workspace's Host (Node cannot resolve *.localhost) and a chosen Origin. */
+function rawPost(path: string, body: unknown, origin?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const payload = JSON.stringify(body);
+    const req = httpRequest(
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        method: "POST",
+        headers: {
+          host: `acme.localhost:${port}`,
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(payload),
+          ...(origin ? { origin, "sec-fetch-site": "cross-site" } : {}),
+        },
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
+
+const fieldsOf = (answer: ApiAnswer) =>
+  ((answer.body?.errors as Array<{ field: string }> | undefined) ?? []).map((e) => e.field).sort();
+
+test("the team API: problem+json naming fields, the last owner kept, and no cross-site acceptance", async ({
+  page,
+}) => {
+  await signIn(page, "alice@acme.test");
+
+  const invalid = await api(page, "POST", "/api/v1/tenant/invitations", { email: "nope", role: "emperor" });
+  expect(invalid.status).toBe(422);
+  expect(invalid.type).toContain("application/problem+json");
+  expect(fieldsOf(invalid)).toEqual(["email", "role"]);
+  const badFilter = await api(page, "GET", "/api/v1/tenant/invitations?status=lost");
+  expect(badFilter.status).toBe(422);
+  expect(fieldsOf(badFilter)).toEqual(["status"]);
+
+  const team = await api(page, "GET", "/api/v1/tenant/team");
+  expect(team.status).toBe(200);
+  const members = team.body!.data as Array<{ userId: string; email: string; role: string }>;
+  const alice = members.find((m) => m.email === "alice@acme.test")!;
+  expect(alice.role).toBe("owner");
+  const demote = await api(page, "PATCH", `/api/v1/tenant/team/${alice.userId}`, { role: "member" });
+  expect(demote.status).toBe(409);
+  expect(demote.body).toMatchObject({ status: 409, field: "role" });
+  const leave = await api(page, "DELETE", `/api/v1/tenant/team/${alice.userId}`);
+  expect(leave.status).toBe(409);
+
+  const email = `api-${Date.now().toString(36)}@example.test`;
+  const created = await api(page, "POST", "/api/v1/tenant/invitations", { email, role: "viewer" });
+  expect(created.status).toBe(201);
+  expect(created.body).toMatchObject({ email, role: "viewer", status: "pending" });
+  expect(JSON.stringify(created.body)).not.toMatch(/token/i);
+  await expect.poll(() => mail.invitationsTo(email).length).toBe(1);
+  const token = mail.tokenFor(email);
+  const path = `/api/v1/invitations/${token}/accept`;
+  const account = { name: "Api Person", password: NEW_PASSWORD };
+
+  // A form on another site posting to the accept endpoint: refused, the invitation stays pending.
+  const crossSite = await rawPost(path, account, "http://evil.example");
+  expect(crossSite.status).toBe(403);
+  const stillPending = await api(page, "GET", "/api/v1/tenant/invitations?status=pending");
+  expect((stillPending.body!.data as Array<{ email: string }>).map((i) => i.email)).toContain(email);
+
+  // Another address cannot use it; the invited one can (a script sends no Origin).
+  const wrong = await rawPost(path, { ...account, email: "someone-else@example.test" });
+  expect(wrong.status).toBe(403);
+  const accepted = await rawPost(path, account);
+  expect(accepted.status).toBe(200);
+  expect(JSON.parse(accepted.body)).toMatchObject({ email, role: "viewer", newAccount: true, signedIn: true });
+  const again = await rawPost(path, account);
+  expect(again.status).toBe(410);
+  expect(JSON.parse(again.body)).toMatchObject({ reason: "accepted" });
+
+  await page.goto(acme("/team"));
+  await expect(page.getByTestId(`member-${email}`).getByTestId("member-role")).toHaveText("viewer");
 });
