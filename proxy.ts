@@ -3,6 +3,8 @@ import { NextResponse, type NextRequest } from "next/server";
 import { verifyApiKey } from "@/lib/auth/api-keys";
 import { authSecret } from "@/lib/auth/secret";
 import { controlDb } from "@/lib/db/control";
+import { problemResponse } from "@/lib/http/problem";
+import { credentialKey, recentRefusal } from "@/lib/rate-limit/rate-limit";
 import { tenantDirectory } from "@/lib/tenancy/directory-instance";
 import { classifyHost, TENANT_SLUG_HEADER } from "@/lib/tenancy/hosts";
 import { isIpAllowed } from "@/lib/tenancy/ip-allow-list";
@@ -80,7 +82,13 @@ function respond(
       headers.set(TENANT_SLUG_HEADER, tenant.slug);
       headers.set(RESOLVED_TENANT_ID_HEADER, tenant.id);
       headers.set(RESOLUTION_METHOD_HEADER, resolution.method);
-      if (api) return NextResponse.next({ request: { headers } });
+      if (api) {
+        // A credential the rate limit refused moments ago gets its 429 here, before any route
+        // runs: a flooding client costs its neighbours as little as possible (docs/rate-limits.md).
+        const refusal = recentRefusal(credentialKey(request.headers, tenant.slug));
+        if (refusal) return problemResponse(refusal);
+        return NextResponse.next({ request: { headers } });
+      }
       // The path as the visitor typed it, for "sign in, then continue to …".
       headers.set(REQUESTED_PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
       const url = request.nextUrl.clone();

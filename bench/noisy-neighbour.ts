@@ -24,7 +24,7 @@ import autocannon from "autocannon";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { Agent, request as httpRequest } from "node:http";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -109,6 +109,32 @@ async function waitForServer(server: ChildProcess): Promise<void> {
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error("server did not start");
+}
+
+/** CPU ms (user + system) of a process and its descendants, from /proc (null elsewhere). */
+function treeCpuMs(pid: number | undefined): number | null {
+  if (!pid || !existsSync(`/proc/${pid}`)) return null;
+  const read = (file: string) => {
+    try {
+      return readFileSync(file, "utf8");
+    } catch {
+      return "";
+    }
+  };
+  let total = 0;
+  const pids = [pid];
+  for (let i = 0; i < pids.length; i++) {
+    const stat = read(`/proc/${pids[i]}/stat`);
+    if (stat) {
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += (Number(fields[11]) + Number(fields[12])) * 10;
+    }
+    for (const task of existsSync(`/proc/${pids[i]}/task`) ? readdirSync(`/proc/${pids[i]}/task`) : []) {
+      const children = read(`/proc/${pids[i]}/task/${task}/children`).trim();
+      if (children) pids.push(...children.split(/\s+/).map(Number));
+    }
+  }
+  return total;
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 16 });
@@ -239,15 +265,20 @@ async function main(): Promise<void> {
     const alone: Awaited<ReturnType<typeof tenantBWorks>>[] = [];
     const flooded: Awaited<ReturnType<typeof tenantBWorks>>[] = [];
     const floods: Awaited<ReturnType<typeof tenantAFloods>>[] = [];
+    // Server CPU (share of one core) per phase.
+    const serverCpu = { alone: [] as number[], flood: [] as number[] };
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 ? (["flood", "alone"] as const) : (["alone", "flood"] as const);
       for (const phase of order) {
+        const cpuBefore = treeCpuMs(server.pid);
         if (phase === "alone") alone.push(await tenantBWorks(b, SECONDS));
         else {
           const [bResult, aResult] = await Promise.all([tenantBWorks(b, SECONDS), tenantAFloods(a, SECONDS)]);
           flooded.push(bResult);
           floods.push(aResult);
         }
+        const cpuAfter = treeCpuMs(server.pid);
+        if (cpuBefore !== null && cpuAfter !== null) serverCpu[phase].push((cpuAfter - cpuBefore) / (SECONDS * 1000));
       }
       const i = alone.length - 1;
       console.log(
@@ -286,6 +317,10 @@ async function main(): Promise<void> {
       config: { seconds: SECONDS, rounds: ROUNDS, bRate: B_RATE, aKeys: A_KEYS, floodFactor: FLOOD_FACTOR },
       bAlone: summary(alone),
       bWithAFlooding: summary(flooded),
+      serverCpuCores: {
+        alone: serverCpu.alone.length ? percentile([...serverCpu.alone].sort(), 50) : null,
+        flood: serverCpu.flood.length ? percentile([...serverCpu.flood].sort(), 50) : null,
+      },
       aFlood: {
         offeredPerSecond: floods[0]?.offeredPerSecond,
         sent: floods.reduce((n, f) => n + f.sent, 0),
@@ -323,6 +358,10 @@ async function main(): Promise<void> {
       `# ${database}; rate limits ${store}; B ${B_RATE} calls/s; A ${report.aFlood.offeredPerSecond} calls/s ` +
         `(${FLOOD_FACTOR}× its limit; ${report.aFlood.limited} × 429, ${report.aFlood.ok} × 200); ` +
         `${ROUNDS} × ${SECONDS} s per phase; load average ${loadBefore.join(" ")} → ${loadAfter.join(" ")}`,
+    );
+    console.log(
+      `# server CPU (cores, median per phase): B alone ${report.serverCpuCores.alone?.toFixed(2) ?? "n/a"}, ` +
+        `with A flooding ${report.serverCpuCores.flood?.toFixed(2) ?? "n/a"}`,
     );
     console.log(
       `B p50 ratio ${report.p50Ratio.toFixed(3)}, B p99 ratio ${report.p99Ratio.toFixed(3)} ` +

@@ -104,16 +104,22 @@ export function credentialKey(headers: Headers, tenantSlug: string | null): stri
   return createHash("sha256").update(`${tenantSlug}\n${credential}`).digest("base64url");
 }
 
-/** Throws the remembered 429 while the credential's refusal window lasts. */
-export function refuseIfRecentlyLimited(credential: string | null, now = Date.now()): void {
-  if (!credential) return;
+/** The remembered 429 while the credential's refusal window lasts, else null. */
+export function recentRefusal(credential: string | null, now = Date.now()): RateLimitedError | null {
+  if (!credential) return null;
   const decision = refusedCredentials().get(credential);
-  if (!decision) return;
+  if (!decision) return null;
   if (decision.resetAt <= now) {
     refusedCredentials().delete(credential);
-    return;
+    return null;
   }
-  throw rateLimitedError(decision, now);
+  return rateLimitedError(decision, now);
+}
+
+/** Throws the remembered 429 while the credential's refusal window lasts. */
+export function refuseIfRecentlyLimited(credential: string | null, now = Date.now()): void {
+  const refusal = recentRefusal(credential, now);
+  if (refusal) throw refusal;
 }
 
 function refusal(decision: ScopedDecision, credential: string | null | undefined): RateLimitedError {
