@@ -8,7 +8,8 @@
  * - A and B are Professional workspaces, provisioned like any signup (limits of
  *   lib/rate-limit/policy.ts, RATE_LIMIT_SCALE=1): 100 calls / 10 s per workspace, 50 per key.
  * - A floods GET /api/v1/customers with BENCH_A_KEYS API keys at 20 × its workspace limit
- *   (200 calls/s), open loop (autocannon, fixed overall rate): ~95% of A's calls are 429s.
+ *   (200 calls/s), open loop (autocannon at a fixed overall rate, in a worker thread so it does
+ *   not share B's event loop): ~95% of A's calls are 429s.
  * - B sends GET /api/v1/customers?limit=20 at BENCH_B_RATE calls/s (default 8: inside its
  *   limit) from an open-loop client of its own that times every call (high resolution).
  *   Every B call must be a 200, else the run fails.
@@ -20,10 +21,11 @@
  * BENCH_REDIS_URL (passed to the server as REDIS_URL).
  * Knobs: BENCH_PORT=3420 BENCH_SECONDS=20 BENCH_ROUNDS=4 BENCH_B_RATE=8 BENCH_A_KEYS=4
  */
-import autocannon from "autocannon";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { Agent, request as httpRequest } from "node:http";
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -180,33 +182,62 @@ async function tenantBWorks(b: BenchTenant, seconds: number) {
   };
 }
 
-/** A's flood: FLOOD_FACTOR × A's workspace limit, spread over A's keys. */
+/**
+ * A's flood: FLOOD_FACTOR × A's workspace limit, spread over A's keys, from autocannon in a
+ * worker thread (so generating the flood does not delay B's client on this event loop).
+ */
 async function tenantAFloods(a: BenchTenant, seconds: number) {
-  let next = 0;
   const rate = FLOOD_FACTOR * a.tenantLimitPerSecond;
-  const result = await autocannon({
-    url: `http://127.0.0.1:${PORT}`,
-    connections: 20,
-    duration: seconds,
-    overallRate: rate,
-    requests: [
-      {
+  const code = `
+    const { workerData, parentPort } = require("node:worker_threads");
+    const autocannon = require(workerData.autocannon);
+    let next = 0;
+    autocannon({
+      url: workerData.url,
+      connections: 20,
+      duration: workerData.seconds,
+      overallRate: workerData.rate,
+      requests: [{
         method: "GET",
         setupRequest: (request) => ({
           ...request,
-          path: PATH_A,
-          headers: { host: `${a.slug}.${ROOT}`, authorization: `Bearer ${a.keys[next++ % a.keys.length]}` },
+          path: workerData.path,
+          headers: { host: workerData.host, authorization: "Bearer " + workerData.keys[next++ % workerData.keys.length] },
         }),
-      },
-    ],
+      }],
+    }, (error, result) => parentPort.postMessage(error ? { error: String(error) } : {
+      total: result.requests.total,
+      errors: result.errors,
+      byStatus: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count])),
+    }));`;
+  const worker = new Worker(code, {
+    eval: true,
+    workerData: {
+      autocannon: createRequire(import.meta.url).resolve("autocannon"),
+      url: `http://127.0.0.1:${PORT}`,
+      seconds,
+      rate,
+      path: PATH_A,
+      host: `${a.slug}.${ROOT}`,
+      keys: a.keys,
+    },
   });
-  const byStatus = result.statusCodeStats as unknown as Record<string, { count: number }>;
+  const result = await new Promise<{ error?: string; total: number; errors: number; byStatus: Record<string, number> }>(
+    (resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+    },
+  );
+  await worker.terminate();
+  if (result.error) throw new Error(`A's flood failed: ${result.error}`);
+  const ok = result.byStatus["200"] ?? 0;
+  const limited = result.byStatus["429"] ?? 0;
   return {
     offeredPerSecond: rate,
-    sent: result.requests.total,
-    ok: byStatus["200"]?.count ?? 0,
-    limited: byStatus["429"]?.count ?? 0,
-    other: result.requests.total - (byStatus["200"]?.count ?? 0) - (byStatus["429"]?.count ?? 0),
+    sent: result.total,
+    ok,
+    limited,
+    other: result.total - ok - limited,
     errors: result.errors,
   };
 }
