@@ -14,6 +14,16 @@ const CLIENT_KEYS = [
 
 export async function resetDatabaseClients(): Promise<void> {
   const holder = globalThis as Record<symbol, unknown>;
+  // The periodic usage flush (lib/usage/tracker.ts) would reopen the connection with
+  // whatever the environment says next, and write counts of the old database's tenants.
+  const usage = holder[Symbol.for("logiaccounting.usage-tracker")] as
+    { timer?: ReturnType<typeof setInterval>; counters: Map<unknown, unknown>; tenants: Set<unknown> } | undefined;
+  if (usage) {
+    clearInterval(usage.timer);
+    usage.timer = undefined;
+    usage.counters.clear();
+    usage.tenants.clear();
+  }
   // Per-tenant schema clients and database pools (lib/tenancy/isolation/planes.ts) first:
   // they sit on the connection closed below.
   const planesKey = Symbol.for("logiaccounting.tenant-planes");

@@ -40,6 +40,20 @@ type Json = Record<string, unknown>;
 
 const WHERE_KEYS = new Set(["where", "connect", "set", "disconnect", "delete", "deleteMany"]);
 const DATA_KEYS = new Set(["data", "create", "update", "createMany"]);
+/** Keys that shape the result (which fields, which order), where `tenantId: true` is a field, not a filter. */
+const SHAPE_KEYS = new Set([
+  "select",
+  "include",
+  "omit",
+  "orderBy",
+  "distinct",
+  "by",
+  "_count",
+  "_sum",
+  "_avg",
+  "_min",
+  "_max",
+]);
 
 function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
@@ -61,6 +75,22 @@ function scopeFilter(filter: unknown, tenantId: string): unknown {
 }
 
 /**
+ * Walks a result shape (select, include, omit, orderBy, aggregates): field flags and sort
+ * orders stay as they are, while the filters of nested relations are scoped.
+ */
+function scopeShape(node: unknown, tenantId: string): unknown {
+  if (Array.isArray(node)) return node.map((n) => scopeShape(n, tenantId));
+  if (!isObject(node)) return node;
+  const out: Json = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (WHERE_KEYS.has(key) || key === "having") out[key] = scopeFilter(value, tenantId);
+    else if (key === "cursor" && isObject(value)) out[key] = scopeNested(value, tenantId, false);
+    else out[key] = scopeShape(value, tenantId);
+  }
+  return out;
+}
+
+/**
  * Walks relation payloads: filter-like keys are scoped, data-like keys are checked.
  * `inData` says whether a bare tenantId here would be written (and so must not differ).
  */
@@ -74,6 +104,8 @@ function scopeNested(node: Json, tenantId: string, inData: boolean): Json {
       out[key] = { ...value, tenantId };
     } else if (WHERE_KEYS.has(key)) {
       out[key] = scopeFilter(value, tenantId);
+    } else if (SHAPE_KEYS.has(key) && !inData) {
+      out[key] = scopeShape(value, tenantId);
     } else if (DATA_KEYS.has(key)) {
       out[key] = Array.isArray(value)
         ? value.map((v) => (isObject(v) ? scopeNested(v, tenantId, true) : v))

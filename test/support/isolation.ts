@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe } from "vitest";
+import { mainConnection } from "@/lib/db/connection";
 import { resetDatabaseClients } from "@/lib/db/reset";
 import { runInTenantContext, type TenantContext } from "@/lib/tenancy/context";
 import { DEMO_TENANTS } from "@/lib/tenancy/demo-data";
@@ -247,7 +248,8 @@ export function describeIsolation(
 
       beforeAll(async () => {
         try {
-          await resetDatabaseClients();
+          // The environment first, then the reset: anything that reopens the connection after
+          // the reset (a background timer, say) must open THIS database, never the last one.
           if (kind === "pglite") {
             const dir = mkdtempSync(join(tmpdir(), "logi-isolation-"));
             delete process.env.DATABASE_URL;
@@ -258,12 +260,18 @@ export function describeIsolation(
             process.env.DATABASE_URL = created.url;
             cleanup = () => dropPostgresDatabase(created.name);
           }
+          await resetDatabaseClients();
           const log = console.log;
           console.log = () => undefined; // prepareDatabase prints the demo access banner
           try {
             await prepareDatabase({ ...process.env, MIGRATE_ON_START: "1", SEED_DEMO: "1" });
           } finally {
             console.log = log;
+          }
+          // A variant must never silently run on the other kind of database.
+          const opened = await mainConnection();
+          if ((opened.mode === "server") !== (kind === "postgres")) {
+            throw new Error(`The ${kind} variant opened a ${opened.mode} connection`);
           }
           await options.setup?.(db);
         } catch (error) {

@@ -116,6 +116,10 @@ class TenantPlanes {
     env: NodeJS.ProcessEnv = process.env,
   ) {
     const schemaMax = positiveInt(env.TENANT_SCHEMA_CLIENTS, 64);
+    // Every schema client's adapter listens for the shared pool's errors: allow that many.
+    if (connection.mode === "server") {
+      connection.pool.setMaxListeners(Math.max(connection.pool.getMaxListeners(), schemaMax + 16));
+    }
     this.schemaClients = new LRUCache<string, TenantPlaneClient>({
       max: schemaMax,
       // The pool is shared: disconnecting a schema client never closes connections others use.
