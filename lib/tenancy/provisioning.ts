@@ -282,12 +282,19 @@ async function runSteps(tenantId: string, options: ProvisionOptions): Promise<Pr
   let records = parseStepRecords(tenant.provisioningSteps);
   for (const step of PROVISIONING_STEPS) {
     if (records[step]) continue;
-    let detail: Record<string, unknown>;
     try {
-      detail = await STEPS[step](db, tenantId, records);
-      if (options.failAt === step) {
-        if (options.failMode === "crash") throw new ProvisioningCrash(tenantId, step);
-        throw new InjectedStepFailure(step);
+      if (CONTROL_ONLY_STEPS.has(step)) {
+        // The step's writes and its record commit together: one commit (one disk flush) per
+        // step, and no window where the work is done but not recorded.
+        records = await db.$transaction(async (tx) => {
+          const detail = await STEPS[step](tx as ControlClient, tenantId, records);
+          injectFailure(options, tenantId, step);
+          return recordStep(tx as ControlClient, tenantId, step, detail);
+        });
+      } else {
+        const detail = await STEPS[step](db, tenantId, records);
+        injectFailure(options, tenantId, step);
+        records = await recordStep(db, tenantId, step, detail);
       }
     } catch (error) {
       if (error instanceof ProvisioningCrash) throw error;
@@ -295,9 +302,23 @@ async function runSteps(tenantId: string, options: ProvisionOptions): Promise<Pr
       if (options.cleanupOnFailure) await removePartialTenant(tenantId);
       return { tenantId, status: "failed", failedStep: step, reason };
     }
-    records = await recordStep(db, tenantId, step, detail);
   }
   return { tenantId, status: "active" };
+}
+
+/**
+ * Steps that touch only control-plane rows, so they can run in one control transaction with
+ * their record. Not `resources` (CREATE DATABASE cannot run in a transaction), `sample_data`
+ * (a tenant-plane transaction: on PGlite's single connection it would wait for this one) or
+ * `activate` (it invalidates caches, which must see the committed row).
+ */
+const CONTROL_ONLY_STEPS = new Set<StepName>(["owner", "settings", "quotas", "subscription", "features", "membership"]);
+
+/** The test hook of ProvisionOptions: fail or "crash" after the step's work, before its record. */
+function injectFailure(options: ProvisionOptions, tenantId: string, step: StepName): void {
+  if (options.failAt !== step) return;
+  if (options.failMode === "crash") throw new ProvisioningCrash(tenantId, step);
+  throw new InjectedStepFailure(step);
 }
 
 /** Records a completed step; jsonb `||` merges it, so concurrent records never drop each other. */
