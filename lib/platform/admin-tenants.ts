@@ -310,6 +310,8 @@ export const createSchema = z.object({
   isolationLevel: z
     .enum(ISOLATION_LEVELS, { error: `isolationLevel must be one of: ${ISOLATION_LEVELS.join(", ")}` })
     .optional(),
+  /** Write-only: a database-level tenant's own server (stored encrypted, never returned). */
+  databaseUrl: z.string().max(2000).optional(),
 });
 
 export type AdminTenantCreateInput = z.input<typeof createSchema>;
@@ -338,9 +340,11 @@ export async function createTenant(actor: PlatformActor, input: unknown): Promis
     ownerPassword: data.ownerPassword,
     email: data.email,
     isolationLevel: data.isolationLevel,
+    databaseUrl: data.databaseUrl,
   });
-  const { ownerPassword: _secret, ...logged } = data;
+  const { ownerPassword: _secret, databaseUrl: _url, ...logged } = data;
   void _secret;
+  void _url;
   if (result.status !== "active") {
     await recordPlatformAudit(actor, {
       action: "tenant.provisioning_failed",
@@ -403,6 +407,8 @@ export const updateSchema = z
     isolationLevel: z
       .enum(ISOLATION_LEVELS, { error: `isolationLevel must be one of: ${ISOLATION_LEVELS.join(", ")}` })
       .optional(),
+    /** Write-only: with a move to "database", the tenant's own server. */
+    databaseUrl: z.string().max(2000).optional(),
   })
   .strict();
 
@@ -432,10 +438,15 @@ export async function updateTenant(actor: PlatformActor, id: string, input: unkn
   const db = await controlDb();
   // Moving between isolation levels copies the data first (isolation/move.ts); the row's
   // level changes only when the copy is complete.
+  if (data.databaseUrl !== undefined && data.isolationLevel === undefined) {
+    throw new ValidationError([
+      { field: "databaseUrl", message: "A connection string is given with a move to isolationLevel database" },
+    ]);
+  }
   if (data.isolationLevel !== undefined) {
     const current = await findLive(db, id);
     if (data.isolationLevel !== current.isolationLevel) {
-      const moved = await moveTenant(current.id, data.isolationLevel);
+      const moved = await moveTenant(current.id, data.isolationLevel, { databaseUrl: data.databaseUrl });
       await recordPlatformAudit(actor, {
         action: "tenant.isolation_moved",
         targetType: "tenant",

@@ -14,6 +14,7 @@ import {
   type StepRecord,
   type StepRecords,
 } from "./provisioning-steps";
+import { encryptDatabaseUrl, parseDatabaseUrl } from "./isolation/database-url";
 import { databaseNameFor, dropTenantPlane, provisionTenantPlane } from "./isolation/planes";
 import { schemaNameFor } from "./isolation/strategy";
 import { slugProblem } from "./reserved";
@@ -57,6 +58,8 @@ export interface ProvisionInput {
   email?: string;
   /** A platform admin's choice of isolation level; by default the tier picks it. */
   isolationLevel?: IsolationLevel;
+  /** With level "database": the tenant's own server (stored encrypted). */
+  databaseUrl?: string;
 }
 
 export interface ProvisionResult {
@@ -176,6 +179,7 @@ export async function reserveTenant(input: ProvisionInput, options: ProvisionOpt
   const data = parsed.data;
   const problem = slugProblem(data.slug);
   if (problem) throw new ValidationError([{ field: "slug", message: SLUG_MESSAGES[problem] }]);
+  const ownDatabaseUrl = input.databaseUrl === undefined ? undefined : parseDatabaseUrl(input.databaseUrl);
 
   const db = await controlDb();
   const plan = await db.subscriptionPlan.findUnique({ where: { tier: data.tier } });
@@ -190,6 +194,12 @@ export async function reserveTenant(input: ProvisionInput, options: ProvisionOpt
     throw new ValidationError([{ field: "slug", message: SLUG_MESSAGES.taken }]);
   }
 
+  const level = data.isolationLevel ?? isolationLevelFor(plan.tier);
+  if (ownDatabaseUrl && level !== "database") {
+    throw new ValidationError([
+      { field: "databaseUrl", message: "A connection string applies to the database level only" },
+    ]);
+  }
   const tenantId = randomUUID();
   const ownerExisted = !!(await db.user.findUnique({ where: { email: data.ownerEmail }, select: { id: true } }));
   const stored: StoredInput = {
@@ -209,7 +219,8 @@ export async function reserveTenant(input: ProvisionInput, options: ProvisionOpt
         email: data.email ?? data.ownerEmail,
         tier: plan.tier,
         status: "pending",
-        isolationLevel: data.isolationLevel ?? isolationLevelFor(plan.tier),
+        isolationLevel: level,
+        databaseUrlEncrypted: ownDatabaseUrl ? encryptDatabaseUrl(ownDatabaseUrl, tenantId) : null,
         provisioningInput: stored as unknown as Prisma.InputJsonValue,
         // reserve's own record is written by the insert, unless a crash is injected here.
         provisioningSteps:

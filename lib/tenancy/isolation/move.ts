@@ -1,5 +1,5 @@
 import { controlDb } from "@/lib/db/control";
-import { ConflictError, NotFoundError } from "@/lib/http/errors";
+import { ConflictError, NotFoundError, ValidationError } from "@/lib/http/errors";
 import type { IsolationLevel } from "../context";
 import { tenantDirectory } from "../directory-instance";
 import type { TenantPlaneClient } from "../tenant-client";
@@ -11,6 +11,7 @@ import {
   provisionTenantPlane,
   type PlaneTenant,
 } from "./planes";
+import { encryptDatabaseUrl, parseDatabaseUrl } from "./database-url";
 import { schemaNameFor } from "./strategy";
 
 /**
@@ -59,7 +60,12 @@ export interface MoveResult {
   ms: number;
 }
 
-export async function moveTenant(tenantId: string, to: IsolationLevel): Promise<MoveResult> {
+export interface MoveOptions {
+  /** Moving to "database": the tenant's own server instead of database t_<id> on the main one. */
+  databaseUrl?: string;
+}
+
+export async function moveTenant(tenantId: string, to: IsolationLevel, options: MoveOptions = {}): Promise<MoveResult> {
   const started = performance.now();
   const db = await controlDb();
   const tenant = await db.tenant.findUnique({ where: { id: tenantId } });
@@ -74,9 +80,32 @@ export async function moveTenant(tenantId: string, to: IsolationLevel): Promise<
     );
   }
 
+  if (options.databaseUrl !== undefined && to !== "database") {
+    throw new ValidationError([
+      { field: "databaseUrl", message: "A connection string applies to the database level only" },
+    ]);
+  }
+  if (from === "database" && tenant.databaseUrlEncrypted && to === "database")
+    return { tenantId, from, to, rows, ms: 0 };
+
   const source: PlaneTenant = { id: tenantId, isolationLevel: from };
   const target: PlaneTenant = { id: tenantId, isolationLevel: to };
-  await provisionTenantPlane(target);
+  const sourceUrl = tenant.databaseUrlEncrypted;
+  if (options.databaseUrl !== undefined) {
+    const url = parseDatabaseUrl(options.databaseUrl);
+    await db.tenant.update({
+      where: { id: tenantId },
+      data: { databaseUrlEncrypted: encryptDatabaseUrl(url, tenantId) },
+    });
+  }
+  try {
+    await provisionTenantPlane(target);
+  } catch (error) {
+    if (options.databaseUrl !== undefined) {
+      await db.tenant.update({ where: { id: tenantId }, data: { databaseUrlEncrypted: sourceUrl } });
+    }
+    throw error;
+  }
   const sourceLease = await acquireTenantPlane(source);
   const targetLease = await acquireTenantPlane(target);
   // One short transaction per batch on each side, never one inside the other: in embedded
@@ -124,6 +153,9 @@ export async function moveTenant(tenantId: string, to: IsolationLevel): Promise<
     sourceLease.release();
     targetLease.release();
     if (to !== "shared_database") await dropTenantPlane(target).catch(() => undefined);
+    if (options.databaseUrl !== undefined) {
+      await db.tenant.update({ where: { id: tenantId }, data: { databaseUrlEncrypted: sourceUrl } });
+    }
     throw error;
   }
   sourceLease.release();
@@ -152,6 +184,10 @@ export async function moveTenant(tenantId: string, to: IsolationLevel): Promise<
     }
   } else {
     await dropTenantPlane(source);
+    // The tenant left its own server: forget the connection string too.
+    if (from === "database" && sourceUrl && to !== "database") {
+      await db.tenant.update({ where: { id: tenantId }, data: { databaseUrlEncrypted: null } });
+    }
   }
   return { tenantId, from, to, rows, ms: Math.round(performance.now() - started) };
 }

@@ -10,9 +10,11 @@ import { migrate, type MigrationResult } from "@/lib/db/migrations";
 import { pgExecutor, pgliteExecutor, quoteIdent, type SqlExecutor } from "@/lib/db/sql";
 import { installStatementScope } from "@/lib/db/statement-scope";
 import { installTenantBeginHook } from "@/lib/db/tenant-begin";
+import { controlDb } from "@/lib/db/control";
 import { PrismaClient } from "@/lib/generated/tenant/client";
 import { sharedTenantPlane, type TenantPlaneClient } from "../tenant-client";
 import { ConnectionManager, type ConnectionGauges } from "./connection-manager";
+import { decryptDatabaseUrl, describeDatabaseUrl } from "./database-url";
 import { schemaAdapterFor } from "./schema-adapter";
 import { schemaNameFor, type IsolationLevel } from "./strategy";
 import {
@@ -183,9 +185,17 @@ class TenantPlanes {
     return join(this.connection.config.dataDir, "tenants", databaseNameFor(tenantId));
   }
 
+  /** The tenant's own server, if a platform admin gave one (decrypted only here, never logged). */
+  private async ownDatabaseUrl(tenantId: string): Promise<string | null> {
+    const db = await controlDb();
+    const row = await db.tenant.findUnique({ where: { id: tenantId }, select: { databaseUrlEncrypted: true } });
+    return row?.databaseUrlEncrypted ? decryptDatabaseUrl(row.databaseUrlEncrypted, tenantId) : null;
+  }
+
   private async openDatabase(tenantId: string, poolMax: number): Promise<DatabaseHandle> {
-    if (this.connection.mode === "server") {
-      const url = tenantDatabaseUrl(this.connection.config.databaseUrl!, databaseNameFor(tenantId));
+    const own = await this.ownDatabaseUrl(tenantId);
+    if (own || this.connection.mode === "server") {
+      const url = own ?? tenantDatabaseUrl(this.connection.config.databaseUrl!, databaseNameFor(tenantId));
       const pool = new pg.Pool({ connectionString: url, max: poolMax, idleTimeoutMillis: 30_000 });
       installTenantBeginHook(pool);
       installStatementScope(pool);
@@ -245,6 +255,17 @@ class TenantPlanes {
   ): Promise<{ created: string[]; method: string; migrations: MigrationResult }> {
     const name = databaseNameFor(tenantId);
     let method = "migrations";
+    const own = await this.ownDatabaseUrl(tenantId);
+    if (own) {
+      // The tenant's own server: its database exists already; only the tables are ours to create.
+      const handle = await this.databases.acquire(tenantId);
+      try {
+        const migrations = await migrate({ plane: "tenant", schema: "public", db: handle.sql });
+        return { created: [`tables on ${describeDatabaseUrl(own)}`], method: "migrations (own server)", migrations };
+      } finally {
+        this.databases.release(tenantId);
+      }
+    }
     if (this.connection.mode === "server") {
       const connection = this.connection;
       const exists = await connection.pool.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
@@ -328,8 +349,19 @@ class TenantPlanes {
         return;
       }
       case "database": {
+        const own = await this.ownDatabaseUrl(tenant.id);
         await this.databases.evict(tenant.id);
-        if (this.connection.mode === "server") {
+        if (own) {
+          // The tenant's own server is not ours to drop: remove our tables from it.
+          const pool = new pg.Pool({ connectionString: own, max: 1 });
+          try {
+            await pool.query(
+              "DROP TABLE IF EXISTS audit_events, invoice_lines, invoices, projects, products, customers, schema_migrations CASCADE",
+            );
+          } finally {
+            await pool.end();
+          }
+        } else if (this.connection.mode === "server") {
           await adminQuery(
             this.connection,
             `DROP DATABASE IF EXISTS ${quoteIdent(databaseNameFor(tenant.id))} WITH (FORCE)`,
