@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
+import { migrateMainDatabase } from "@/lib/db/bootstrap";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetDatabaseClients } from "@/lib/db/reset";
 import { quoteIdent } from "@/lib/db/sql";
@@ -110,6 +111,8 @@ describe(`connection budget: ${TENANTS} database-level tenants touched in turn [
       // Read when the tenant planes are created, i.e. at their first use after the reset.
       process.env.TENANT_DB_CONNECTION_BUDGET = String(BUDGET);
       process.env.TENANT_DB_POOL_MAX = String(POOL_MAX);
+      // The control plane too: the planes read a tenant's own-server setting from it.
+      await migrateMainDatabase();
     } catch (error) {
       openError = error;
     }
