@@ -157,6 +157,7 @@ function timedGet(path: string, host: string, key: string): Promise<{ status: nu
         res.on("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
       },
     );
+    req.setTimeout(30_000, () => req.destroy(new Error(`no answer to ${path} within 30 s`)));
     req.on("error", reject);
     req.end();
   });
@@ -211,7 +212,6 @@ async function tenantAFloods(a: BenchTenant, seconds: number) {
         }),
       }],
     }, (error, result) => parentPort.postMessage(error ? { error: String(error) } : {
-      total: result.requests.total,
       errors: result.errors,
       byStatus: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count])),
     }));`;
@@ -227,7 +227,7 @@ async function tenantAFloods(a: BenchTenant, seconds: number) {
       keys: a.keys,
     },
   });
-  const result = await new Promise<{ error?: string; total: number; errors: number; byStatus: Record<string, number> }>(
+  const result = await new Promise<{ error?: string; errors: number; byStatus: Record<string, number> }>(
     (resolve, reject) => {
       worker.once("message", resolve);
       worker.once("error", reject);
@@ -237,14 +237,8 @@ async function tenantAFloods(a: BenchTenant, seconds: number) {
   if (result.error) throw new Error(`A's flood failed: ${result.error}`);
   const ok = result.byStatus["200"] ?? 0;
   const limited = result.byStatus["429"] ?? 0;
-  return {
-    offeredPerSecond: rate,
-    sent: result.total,
-    ok,
-    limited,
-    other: result.total - ok - limited,
-    errors: result.errors,
-  };
+  const sent = Object.values(result.byStatus).reduce((n, count) => n + count, 0);
+  return { offeredPerSecond: rate, sent, ok, limited, other: sent - ok - limited, errors: result.errors };
 }
 
 async function main(): Promise<void> {
@@ -291,6 +285,13 @@ async function main(): Promise<void> {
       env: serverEnv,
       stdio: ["ignore", "ignore", "inherit"],
     });
+    // Interrupted (Ctrl-C, timeout): stop the server too, it would outlive us otherwise.
+    const started = server;
+    for (const signal of ["SIGINT", "SIGTERM"] as const)
+      process.once(signal, () => {
+        started.kill("SIGKILL");
+        process.exit(130);
+      });
     await waitForServer(server);
 
     // Warm-up: JIT, tenant caches, pools; then let A's and B's windows empty.
@@ -306,6 +307,9 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 ? (["flood", "alone"] as const) : (["alone", "flood"] as const);
       for (const phase of order) {
+        console.log(
+          `# ${new Date().toISOString()} round ${round + 1}: ${phase === "alone" ? "B alone" : "B with A flooding"}`,
+        );
         const cpuBefore = treeCpuMs(server.pid);
         if (phase === "alone") alone.push(await tenantBWorks(b, SECONDS));
         else {

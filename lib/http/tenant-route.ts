@@ -13,7 +13,6 @@ import { countApiCall } from "@/lib/usage/usage";
 import {
   credentialKey,
   enforceRateLimit,
-  refuseIfRecentlyLimited,
   withRateLimitHeaders,
   type ScopedDecision,
 } from "@/lib/rate-limit/rate-limit";
@@ -53,9 +52,8 @@ export function tenantRoute<Params = Record<string, never>>(
     // Set once the request passed the rate limit: its X-RateLimit-* headers go on the answer.
     let rateLimit: ScopedDecision | null = null;
     try {
-      // A credential refused moments ago is refused again before any database work.
+      // proxy.ts answers a credential the rate limit refused moments ago; a refusal here is remembered.
       const credential = credentialKey(request.headers, request.headers.get(TENANT_SLUG_HEADER));
-      refuseIfRecentlyLimited(credential);
       const tenant = await hostTenant();
       if (!tenant) throw new NotFoundError("Workspace");
       const actor = await authenticate(request, tenant, options);

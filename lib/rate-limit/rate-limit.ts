@@ -21,7 +21,7 @@ export interface RateLimitSubject {
   tier: string;
   /** The API key the request authenticated with, if any. */
   apiKeyId?: string | null;
-  /** credentialKey() of the request: a refusal is remembered for refuseIfRecentlyLimited. */
+  /** credentialKey() of the request: a refusal is remembered for recentRefusal (proxy.ts). */
   credential?: string | null;
 }
 
@@ -57,6 +57,7 @@ export async function enforceRateLimit(
     scope: "tenant",
   };
   if (!tenantDecision.allowed) throw refusal(tenantDecision, subject.credential);
+  allowed(subject.credential);
   return keyDecision && keyDecision.remaining < tenantDecision.remaining ? keyDecision : tenantDecision;
 }
 
@@ -85,14 +86,27 @@ export function rateLimitHeaders(decision: ScopedDecision): Record<string, strin
  * A client that keeps calling after its 429 should cost almost nothing: no tenant lookup,
  * no API-key or session check, no limiter round trip. So a refusal is remembered per
  * credential (the workspace's host plus the Authorization header, or the Cookie header for
- * a session), in process, until the window it was refused in ends; refuseIfRecentlyLimited
- * answers such calls with the same 429 before anything else runs. Only credentials that
- * were verified and then refused get here, so nobody can get someone else's calls refused;
- * an unknown or forged credential still goes through authentication (and gets its 401).
+ * a session), in process, and proxy.ts answers that credential's calls with the same 429
+ * (recentRefusal) until the window it was refused in ends. Then ONE call goes through to
+ * find out whether there is room again, and the others keep getting the 429 for at most
+ * PROBE_MS meanwhile: a flooding client does not send a burst of full-cost calls at every
+ * window boundary. The probe's outcome renews the refusal or forgets it (enforceRateLimit).
+ * Only credentials that were verified and then refused get here, so nobody can get someone
+ * else's calls refused; an unknown or forged credential still gets its 401.
  */
-function refusedCredentials(): LRUCache<string, ScopedDecision> {
-  // On globalThis: Next bundles each route separately, and they should share one memory.
-  const holder = globalThis as typeof globalThis & { __logiRateLimitRefusals?: LRUCache<string, ScopedDecision> };
+interface RememberedRefusal {
+  decision: ScopedDecision;
+  /** While a probe call is under way: until when the others are still refused. */
+  probeUntil: number;
+}
+
+export const PROBE_MS = 1_000;
+
+function refusedCredentials(): LRUCache<string, RememberedRefusal> {
+  // On globalThis: the proxy and every route bundle of the process share one memory.
+  const holder = globalThis as typeof globalThis & {
+    __logiRateLimitRefusals?: LRUCache<string, RememberedRefusal>;
+  };
   holder.__logiRateLimitRefusals ??= new LRUCache({ max: 10_000 });
   return holder.__logiRateLimitRefusals;
 }
@@ -104,27 +118,28 @@ export function credentialKey(headers: Headers, tenantSlug: string | null): stri
   return createHash("sha256").update(`${tenantSlug}\n${credential}`).digest("base64url");
 }
 
-/** The remembered 429 while the credential's refusal window lasts, else null. */
+/**
+ * The remembered 429 for this credential, or null when the call should go on: no refusal
+ * remembered, or its window is over and this call is the one probe.
+ */
 export function recentRefusal(credential: string | null, now = Date.now()): RateLimitedError | null {
   if (!credential) return null;
-  const decision = refusedCredentials().get(credential);
-  if (!decision) return null;
-  if (decision.resetAt <= now) {
-    refusedCredentials().delete(credential);
-    return null;
-  }
-  return rateLimitedError(decision, now);
-}
-
-/** Throws the remembered 429 while the credential's refusal window lasts. */
-export function refuseIfRecentlyLimited(credential: string | null, now = Date.now()): void {
-  const refusal = recentRefusal(credential, now);
-  if (refusal) throw refusal;
+  const remembered = refusedCredentials().get(credential);
+  if (!remembered) return null;
+  if (now < remembered.decision.resetAt) return rateLimitedError(remembered.decision, now);
+  if (now < remembered.probeUntil)
+    return rateLimitedError({ ...remembered.decision, resetAt: remembered.probeUntil }, now);
+  remembered.probeUntil = now + PROBE_MS;
+  return null;
 }
 
 function refusal(decision: ScopedDecision, credential: string | null | undefined): RateLimitedError {
-  if (credential) refusedCredentials().set(credential, decision);
+  if (credential) refusedCredentials().set(credential, { decision, probeUntil: 0 });
   return rateLimitedError(decision);
+}
+
+function allowed(credential: string | null | undefined): void {
+  if (credential) refusedCredentials().delete(credential);
 }
 
 function rateLimitedError(decision: ScopedDecision, now = Date.now()): RateLimitedError {

@@ -3,12 +3,13 @@ import { describe, expect, it } from "vitest";
 import { RateLimitedError } from "@/lib/http/errors";
 import { MemoryRateLimiter, type RateLimitDecision, type RateLimiter } from "@/lib/rate-limit/limiter";
 import type { LimitSpec } from "@/lib/rate-limit/policy";
-import { credentialKey, enforceRateLimit, refuseIfRecentlyLimited } from "@/lib/rate-limit/rate-limit";
+import { credentialKey, enforceRateLimit, PROBE_MS, recentRefusal } from "@/lib/rate-limit/rate-limit";
 
 /**
- * A client that keeps calling after its 429 is answered from memory: no tenant lookup, no
- * credential check, no limiter call — until the window it was refused in ends. Only the
- * credential that was refused is affected.
+ * A client that keeps calling after its 429 is answered from memory (proxy.ts asks
+ * recentRefusal): no tenant lookup, no credential check, no limiter call — until the
+ * window it was refused in ends. Then one call probes while the others are still refused.
+ * Only the credential that was refused is affected.
  */
 
 class CountingLimiter implements RateLimiter {
@@ -23,31 +24,26 @@ class CountingLimiter implements RateLimiter {
 }
 
 const headersWith = (authorization: string) => new Headers({ authorization });
+const newCredential = (slug = "acme") => credentialKey(headersWith(`Bearer lak_${randomUUID()}`), slug);
 
 describe("refusals remembered per credential", () => {
-  it("after a 429, the same credential is refused again without reaching the limiter, with the same headers", async () => {
+  it("after a 429, the same credential gets the same 429 from memory, without reaching the limiter", async () => {
     const limiter = new CountingLimiter(new MemoryRateLimiter());
-    const tenantId = randomUUID();
-    const credential = credentialKey(headersWith(`Bearer lak_${randomUUID()}`), "acme");
-    const subject = { tenantId, tier: "professional", apiKeyId: randomUUID(), credential };
+    const credential = newCredential();
+    const subject = { tenantId: randomUUID(), tier: "professional", apiKeyId: randomUUID(), credential };
     for (let i = 0; i < 50; i++) await enforceRateLimit(subject, { limiter });
+    expect(recentRefusal(credential)).toBeNull();
     await expect(enforceRateLimit(subject, { limiter })).rejects.toBeInstanceOf(RateLimitedError);
     const callsSoFar = limiter.calls;
 
-    let error: unknown;
-    try {
-      refuseIfRecentlyLimited(credential);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(RateLimitedError);
-    const refusal = error as RateLimitedError;
-    expect(refusal.headers).toMatchObject({
+    const refusal = recentRefusal(credential);
+    expect(refusal).toBeInstanceOf(RateLimitedError);
+    expect(refusal!.headers).toMatchObject({
       "x-ratelimit-limit": "50",
       "x-ratelimit-remaining": "0",
       "x-ratelimit-scope": "api_key",
     });
-    expect(refusal.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(refusal!.retryAfterSeconds).toBeGreaterThanOrEqual(1);
     expect(limiter.calls).toBe(callsSoFar);
   });
 
@@ -58,26 +54,48 @@ describe("refusals remembered per credential", () => {
     const subject = { tenantId: randomUUID(), tier: "free", apiKeyId: randomUUID(), credential };
     for (let i = 0; i < 10; i++) await enforceRateLimit(subject, { limiter });
     await expect(enforceRateLimit(subject, { limiter })).rejects.toBeInstanceOf(RateLimitedError);
-    expect(() => refuseIfRecentlyLimited(credential)).toThrow(RateLimitedError);
+    expect(recentRefusal(credential)).toBeInstanceOf(RateLimitedError);
 
-    expect(() =>
-      refuseIfRecentlyLimited(credentialKey(headersWith(`Bearer lak_${randomUUID()}`), "acme")),
-    ).not.toThrow();
-    expect(() => refuseIfRecentlyLimited(credentialKey(headersWith(token), "globex"))).not.toThrow();
-    expect(() => refuseIfRecentlyLimited(credentialKey(new Headers({ cookie: "s=1" }), "acme"))).not.toThrow();
+    expect(recentRefusal(newCredential())).toBeNull();
+    expect(recentRefusal(credentialKey(headersWith(token), "globex"))).toBeNull();
+    expect(recentRefusal(credentialKey(new Headers({ cookie: "s=1" }), "acme"))).toBeNull();
     expect(credentialKey(new Headers(), "acme")).toBeNull();
     expect(credentialKey(headersWith(token), null)).toBeNull();
   });
 
-  it("is forgotten when the window it was refused in ends", async () => {
+  it("when the window ends, one call probes and the others wait for its outcome", async () => {
     let now = 1_000_000;
     const limiter = new MemoryRateLimiter({ now: () => now });
-    const credential = credentialKey(headersWith(`Bearer lak_${randomUUID()}`), "acme");
+    const credential = newCredential();
     const subject = { tenantId: randomUUID(), tier: "free", credential };
     for (let i = 0; i < 20; i++) await enforceRateLimit(subject, { limiter });
     await expect(enforceRateLimit(subject, { limiter })).rejects.toBeInstanceOf(RateLimitedError);
-    expect(() => refuseIfRecentlyLimited(credential, now + 9_999)).toThrow(RateLimitedError);
-    now += 10_001;
-    expect(() => refuseIfRecentlyLimited(credential, now)).not.toThrow();
+    expect(recentRefusal(credential, now + 9_999)).toBeInstanceOf(RateLimitedError);
+
+    // The window is over: the first call goes on (the probe), the next ones are refused.
+    now = 1_010_001;
+    expect(recentRefusal(credential, now)).toBeNull();
+    const waiting = recentRefusal(credential, now + 10);
+    expect(waiting).toBeInstanceOf(RateLimitedError);
+    expect(waiting!.retryAfterSeconds).toBe(1);
+    // The probe passes (the sliding window frees one call at once): the refusal is forgotten…
+    await enforceRateLimit(subject, { limiter });
+    expect(recentRefusal(credential, now + 20)).toBeNull();
+    // …and the next call that is refused is remembered anew, until this window ends.
+    await expect(enforceRateLimit(subject, { limiter })).rejects.toBeInstanceOf(RateLimitedError);
+    expect(recentRefusal(credential, now + 30)).toBeInstanceOf(RateLimitedError);
+    expect(recentRefusal(credential, 1_019_999)).toBeInstanceOf(RateLimitedError);
+  });
+
+  it("a probe that never reports back does not block the credential for more than PROBE_MS", async () => {
+    let now = 2_000_000;
+    const limiter = new MemoryRateLimiter({ now: () => now });
+    const credential = newCredential();
+    const subject = { tenantId: randomUUID(), tier: "free", credential };
+    for (let i = 0; i < 21; i++) await enforceRateLimit(subject, { limiter }).catch(() => undefined);
+    now = 2_010_001;
+    expect(recentRefusal(credential, now)).toBeNull(); // the probe (say its caller gave up)
+    expect(recentRefusal(credential, now + PROBE_MS - 1)).toBeInstanceOf(RateLimitedError);
+    expect(recentRefusal(credential, now + PROBE_MS)).toBeNull(); // the next probe
   });
 });
