@@ -185,3 +185,58 @@ test("a non-admin gets 403 from the admin API and no admin page", async ({ page 
   await expect(page.getByTestId("tenant-list")).toHaveCount(0);
   await expect(page.getByText("Globex Bookkeeping")).toHaveCount(0);
 });
+
+test("the platform admin moves a suspended workspace into a schema of its own, and its data follows", async ({
+  page,
+  browser,
+}) => {
+  await signInOnRoot(page, ADMIN);
+  const created = await page.request.post(`http://${root}/api/v1/admin/tenants`, {
+    headers: { origin: `http://${root}` },
+    data: {
+      name: "Pied Piper",
+      slug: "piedpiper",
+      tier: "standard",
+      ownerEmail: "richard@piedpiper.test",
+      ownerPassword: PASSWORD,
+    },
+  });
+  expect(created.status()).toBe(201);
+  const tenant = (await created.json()) as { id: string; isolationLevel: string };
+  expect(tenant.isolationLevel).toBe("shared_database");
+
+  // The owner records a customer while the workspace lives in the shared tables.
+  const owner = await browser.newPage();
+  const workspace = `http://piedpiper.${root}`;
+  await owner.goto(`${workspace}/sign-in`);
+  await owner.getByLabel("E-mail", { exact: true }).fill("richard@piedpiper.test");
+  await owner.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await owner.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(owner.getByTestId("signed-in-as")).toContainText("richard@piedpiper.test");
+  await owner.goto(`${workspace}/customers/new`);
+  await owner.getByLabel("Name").fill("Hooli XYZ");
+  await owner.getByRole("button", { name: "Create customer" }).click();
+  await expect(owner.getByRole("heading", { name: "Hooli XYZ" })).toBeVisible();
+
+  // Suspend, move to its own schema in the admin form, activate.
+  await page.goto(`http://${root}/admin/tenants/${tenant.id}`);
+  await page.getByRole("button", { name: "Suspend", exact: true }).click();
+  await page.getByLabel("Reason for the suspension").fill("Moving to its own schema");
+  await page.getByRole("button", { name: "Confirm suspension" }).click();
+  await expect(page.getByTestId("tenant-status")).toHaveText("suspended");
+  await page.getByLabel("Isolation level").selectOption("schema");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("status")).toHaveText("Saved.");
+  await page.reload();
+  await expect(page.getByTestId("tenant-audit")).toContainText("tenant.isolation_moved");
+  await expect(page.getByText("schema", { exact: true })).toBeVisible();
+  await page.getByRole("button", { name: "Activate", exact: true }).click();
+  await page.getByRole("button", { name: "Confirm activation" }).click();
+  await expect(page.getByTestId("tenant-status")).toHaveText("active");
+
+  // The owner finds the customer where it was, now served from the schema.
+  await owner.goto(`${workspace}/customers`);
+  await expect(owner.getByRole("link", { name: "Hooli XYZ" })).toBeVisible();
+  await owner.screenshot({ path: `e2e/screenshots/moved-workspace-keeps-its-customers.png`, fullPage: true });
+  await owner.close();
+});
