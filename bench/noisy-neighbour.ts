@@ -9,8 +9,8 @@
  *   lib/rate-limit/policy.ts, RATE_LIMIT_SCALE=1): 100 calls / 10 s per workspace, 50 per key.
  * - A floods GET /api/v1/customers with BENCH_A_KEYS API keys at 20 × its limit: what it can
  *   get through with those keys (4 keys: its workspace's 10 calls/s → 200 calls/s; 1 key: the
- *   key's 5 calls/s → 100 calls/s), open loop (autocannon at a fixed overall rate, in a
- *   worker thread so it does not share B's event loop): ~95% of A's calls are 429s.
+ *   key's 5 calls/s → 100 calls/s), evenly spaced (open loop, from a worker thread so it does
+ *   not share B's event loop): ~95% of A's calls are 429s.
  * - B sends GET /api/v1/customers?limit=20 at BENCH_B_RATE calls/s (default 8: inside its
  *   limit) from an open-loop client of its own that times every call (high resolution).
  *   Every B call must be a 200, else the run fails.
@@ -25,7 +25,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { Agent, request as httpRequest } from "node:http";
-import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -189,55 +188,57 @@ async function tenantBWorks(b: BenchTenant, seconds: number) {
 }
 
 /**
- * A's flood: FLOOD_FACTOR × A's workspace limit, spread over A's keys, from autocannon in a
- * worker thread (so generating the flood does not delay B's client on this event loop).
+ * A's flood: FLOOD_FACTOR × A's limit, spread over A's keys, sent at evenly spaced moments
+ * (open loop) from a worker thread, so generating it does not delay B's client on this event
+ * loop. (autocannon's fixed rate sends each second's calls in one burst at the start of the
+ * second; a steady rate is what "20× its limit" means here.)
  */
 async function tenantAFloods(a: BenchTenant, seconds: number) {
   const rate = FLOOD_FACTOR * a.limitPerSecond;
   const code = `
     const { workerData, parentPort } = require("node:worker_threads");
-    const autocannon = require(workerData.autocannon);
-    let next = 0;
-    autocannon({
-      url: workerData.url,
-      connections: 20,
-      duration: workerData.seconds,
-      overallRate: workerData.rate,
-      requests: [{
-        method: "GET",
-        setupRequest: (request) => ({
-          ...request,
-          path: workerData.path,
-          headers: { host: workerData.host, authorization: "Bearer " + workerData.keys[next++ % workerData.keys.length] },
-        }),
-      }],
-    }, (error, result) => parentPort.postMessage(error ? { error: String(error) } : {
-      errors: result.errors,
-      byStatus: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count])),
-    }));`;
+    const http = require("node:http");
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+    const byStatus = {};
+    let errors = 0;
+    const calls = [];
+    const interval = 1000 / workerData.rate;
+    const start = performance.now();
+    const send = (i) =>
+      new Promise((resolve) => {
+        const req = http.request({
+          host: "127.0.0.1", port: workerData.port, path: workerData.path, agent,
+          headers: { host: workerData.host, authorization: "Bearer " + workerData.keys[i % workerData.keys.length] },
+        }, (res) => {
+          res.resume();
+          res.on("end", () => { byStatus[res.statusCode] = (byStatus[res.statusCode] || 0) + 1; resolve(); });
+        });
+        req.setTimeout(30000, () => req.destroy(new Error("timeout")));
+        req.on("error", () => { errors++; resolve(); });
+        req.end();
+      });
+    (async () => {
+      for (let i = 0; performance.now() - start < workerData.seconds * 1000; i++) {
+        const wait = start + i * interval - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        calls.push(send(i));
+      }
+      await Promise.all(calls);
+      agent.destroy();
+      parentPort.postMessage({ byStatus, errors });
+    })();`;
   const worker = new Worker(code, {
     eval: true,
-    workerData: {
-      autocannon: createRequire(import.meta.url).resolve("autocannon"),
-      url: `http://127.0.0.1:${PORT}`,
-      seconds,
-      rate,
-      path: PATH_A,
-      host: `${a.slug}.${ROOT}`,
-      keys: a.keys,
-    },
+    workerData: { port: PORT, seconds, rate, path: PATH_A, host: `${a.slug}.${ROOT}`, keys: a.keys },
   });
-  const result = await new Promise<{ error?: string; errors: number; byStatus: Record<string, number> }>(
-    (resolve, reject) => {
-      worker.once("message", resolve);
-      worker.once("error", reject);
-    },
-  );
+  const result = await new Promise<{ errors: number; byStatus: Record<string, number> }>((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+  });
   await worker.terminate();
-  if (result.error) throw new Error(`A's flood failed: ${result.error}`);
   const ok = result.byStatus["200"] ?? 0;
   const limited = result.byStatus["429"] ?? 0;
-  const sent = Object.values(result.byStatus).reduce((n, count) => n + count, 0);
+  const sent = Object.values(result.byStatus).reduce((n, count) => n + count, 0) + result.errors;
   return { offeredPerSecond: rate, sent, ok, limited, other: sent - ok - limited, errors: result.errors };
 }
 
