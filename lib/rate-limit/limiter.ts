@@ -17,6 +17,8 @@ export interface RateLimitDecision {
   resetAt: number;
   /** Which store decided: "redis", "memory", or "memory-fallback" while Redis is unreachable. */
   store: string;
+  /** Epoch ms of the decision, on the limiter's clock. */
+  decidedAt: number;
 }
 
 export interface RateLimiter {
@@ -76,7 +78,7 @@ export class MemoryRateLimiter implements RateLimiter {
     const resetAt = (window + 1) * spec.windowMs;
     if (weightedPrevious + counts.current >= spec.requests) {
       this.counts.set(key, counts);
-      return { allowed: false, limit: spec.requests, remaining: 0, resetAt, store: this.name };
+      return { allowed: false, limit: spec.requests, remaining: 0, resetAt, store: this.name, decidedAt: now };
     }
     counts.current += 1;
     this.counts.set(key, counts);
@@ -86,6 +88,7 @@ export class MemoryRateLimiter implements RateLimiter {
       remaining: Math.max(0, spec.requests - (counts.current + weightedPrevious)),
       resetAt,
       store: this.name,
+      decidedAt: now,
     };
   }
 

@@ -3,7 +3,7 @@ import { LRUCache } from "lru-cache";
 import { RateLimitedError } from "@/lib/http/errors";
 import { FallbackRateLimiter } from "./fallback";
 import { MemoryRateLimiter, type RateLimitDecision, type RateLimiter } from "./limiter";
-import { rateLimitScaleFromEnv, rateLimitsFor } from "./policy";
+import { RATE_LIMIT_WINDOW_MS, rateLimitScaleFromEnv, rateLimitsFor } from "./policy";
 import { rateLimitRedisFromEnv } from "./redis";
 import { UpstashRateLimiter } from "./upstash";
 
@@ -87,15 +87,21 @@ export function rateLimitHeaders(decision: ScopedDecision): Record<string, strin
  * no API-key or session check, no limiter round trip. So a refusal is remembered per
  * credential (the workspace's host plus the Authorization header, or the Cookie header for
  * a session), in process, and proxy.ts answers that credential's calls with the same 429
- * (recentRefusal) until the window it was refused in ends. Then ONE call goes through to
- * find out whether there is room again, and the others keep getting the 429 for at most
- * PROBE_MS meanwhile: a flooding client does not send a burst of full-cost calls at every
- * window boundary. The probe's outcome renews the refusal or forgets it (enforceRateLimit).
+ * (recentRefusal) for about the time in which the sliding window frees one call (window ÷
+ * limit: 100 ms for 100 calls per 10 s; never past the window's end). Then ONE call goes
+ * through to find out whether there is room again, and the others keep getting the 429 for
+ * at most PROBE_MS meanwhile. The probe's outcome renews the refusal or forgets it
+ * (enforceRateLimit). Remembering a refusal until the fixed window's end instead starved
+ * the limiter of a whole window's calls, so the next window's weighted count was zero and
+ * the flooding client got its entire budget in one burst at that boundary — which is what
+ * hurt its neighbours (bench/noisy-neighbour.ts).
  * Only credentials that were verified and then refused get here, so nobody can get someone
  * else's calls refused; an unknown or forged credential still gets its 401.
  */
 interface RememberedRefusal {
   decision: ScopedDecision;
+  /** Until when calls are answered from memory, before the next probe. */
+  until: number;
   /** While a probe call is under way: until when the others are still refused. */
   probeUntil: number;
 }
@@ -126,15 +132,24 @@ export function recentRefusal(credential: string | null, now = Date.now()): Rate
   if (!credential) return null;
   const remembered = refusedCredentials().get(credential);
   if (!remembered) return null;
-  if (now < remembered.decision.resetAt) return rateLimitedError(remembered.decision, now);
+  if (now < remembered.until) return rateLimitedError(remembered.decision, now);
   if (now < remembered.probeUntil)
     return rateLimitedError({ ...remembered.decision, resetAt: remembered.probeUntil }, now);
   remembered.probeUntil = now + PROBE_MS;
   return null;
 }
 
+/** Until when a refusal is answered from memory: about the time a sliding window of `limit` calls frees one. */
+function refusalMemoryUntil(decision: ScopedDecision): number {
+  const spacing = Math.ceil(RATE_LIMIT_WINDOW_MS / Math.max(1, decision.limit));
+  return Math.min(decision.resetAt, decision.decidedAt + Math.max(MIN_REFUSAL_MEMORY_MS, spacing));
+}
+
+const MIN_REFUSAL_MEMORY_MS = 50;
+
 function refusal(decision: ScopedDecision, credential: string | null | undefined): RateLimitedError {
-  if (credential) refusedCredentials().set(credential, { decision, probeUntil: 0 });
+  if (credential)
+    refusedCredentials().set(credential, { decision, until: refusalMemoryUntil(decision), probeUntil: 0 });
   return rateLimitedError(decision);
 }
 

@@ -35,6 +35,7 @@ export class UpstashRateLimiter implements RateLimiter {
       remaining: result.remaining,
       resetAt: result.reset,
       store: this.name,
+      decidedAt: Date.now(),
     };
   }
 

@@ -63,28 +63,35 @@ describe("refusals remembered per credential", () => {
     expect(credentialKey(headersWith(token), null)).toBeNull();
   });
 
-  it("when the window ends, one call probes and the others wait for its outcome", async () => {
+  it("about when the sliding window frees a call, one call probes and the others wait for its outcome", async () => {
     let now = 1_000_000;
     const limiter = new MemoryRateLimiter({ now: () => now });
     const credential = newCredential();
     const subject = { tenantId: randomUUID(), tier: "free", credential };
     for (let i = 0; i < 20; i++) await enforceRateLimit(subject, { limiter });
     await expect(enforceRateLimit(subject, { limiter })).rejects.toBeInstanceOf(RateLimitedError);
-    expect(recentRefusal(credential, now + 9_999)).toBeInstanceOf(RateLimitedError);
+    // Free: 20 calls per 10 s, so the window frees about one call every 500 ms; until then
+    // the credential is answered from memory (and never past the window's end).
+    expect(recentRefusal(credential, now + 499)).toBeInstanceOf(RateLimitedError);
 
-    // The window is over: the first call goes on (the probe), the next ones are refused.
-    now = 1_010_001;
+    // Then the first call goes on (the probe), the next ones are refused meanwhile.
+    now += 500;
     expect(recentRefusal(credential, now)).toBeNull();
     const waiting = recentRefusal(credential, now + 10);
     expect(waiting).toBeInstanceOf(RateLimitedError);
     expect(waiting!.retryAfterSeconds).toBe(1);
-    // The probe passes (the sliding window frees one call at once): the refusal is forgotten…
-    await enforceRateLimit(subject, { limiter });
-    expect(recentRefusal(credential, now + 20)).toBeNull();
-    // …and the next call that is refused is remembered anew, until this window ends.
+    // The probe is refused (all 20 calls are still in this window): remembered anew…
     await expect(enforceRateLimit(subject, { limiter })).rejects.toBeInstanceOf(RateLimitedError);
-    expect(recentRefusal(credential, now + 30)).toBeInstanceOf(RateLimitedError);
-    expect(recentRefusal(credential, 1_019_999)).toBeInstanceOf(RateLimitedError);
+    expect(recentRefusal(credential, now + 20)).toBeInstanceOf(RateLimitedError);
+
+    // …and in the next window the weighted count frees calls steadily: a probe passes and
+    // the refusal is forgotten, while the limiter still refuses what exceeds the window.
+    now = 1_010_001;
+    expect(recentRefusal(credential, now)).toBeNull();
+    await enforceRateLimit(subject, { limiter });
+    expect(recentRefusal(credential, now + 1)).toBeNull();
+    await expect(enforceRateLimit(subject, { limiter })).rejects.toBeInstanceOf(RateLimitedError);
+    expect(recentRefusal(credential, now + 2)).toBeInstanceOf(RateLimitedError);
   });
 
   it("a probe that never reports back does not block the credential for more than PROBE_MS", async () => {
@@ -93,7 +100,7 @@ describe("refusals remembered per credential", () => {
     const credential = newCredential();
     const subject = { tenantId: randomUUID(), tier: "free", credential };
     for (let i = 0; i < 21; i++) await enforceRateLimit(subject, { limiter }).catch(() => undefined);
-    now = 2_010_001;
+    now += 500;
     expect(recentRefusal(credential, now)).toBeNull(); // the probe (say its caller gave up)
     expect(recentRefusal(credential, now + PROBE_MS - 1)).toBeInstanceOf(RateLimitedError);
     expect(recentRefusal(credential, now + PROBE_MS)).toBeNull(); // the next probe
