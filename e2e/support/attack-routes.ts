@@ -211,6 +211,8 @@ export const ATTACK_READS: {
   name: string;
   feature: string;
   permission: Permission;
+  /** Session only (`apiKeys: false` in tenantRoute): API keys get 403 before any lookup. */
+  sessionOnly?: boolean;
   /** The paths to read on A's host, given B's ids. */
   paths: (victimIds: string[]) => string[];
 }[] = [
@@ -237,5 +239,14 @@ export const ATTACK_READS: {
       "/api/v1/tenant/usage",
       "/api/v1/tenant/usage/history?metric=invoices&periods=12",
     ],
+  },
+  { name: "settings", feature: "", permission: "settings:read", paths: () => ["/api/v1/tenant/settings"] },
+  { name: "team", feature: "", permission: "team:read", paths: () => ["/api/v1/tenant/team"] },
+  {
+    name: "invitations",
+    feature: "",
+    permission: "team:invite",
+    sessionOnly: true,
+    paths: () => ["/api/v1/tenant/invitations"],
   },
 ];
