@@ -48,6 +48,11 @@ function delegate(client: TxClient | TenantPlaneClient, model: Model): AnyDelega
   return (client as unknown as Record<Model, AnyDelegate>)[model];
 }
 
+/** Deletes the tenant's rows of every table, children first. */
+async function clearTenantRows(tx: TxClient, tenantId: string): Promise<void> {
+  for (const model of [...MODELS].reverse()) await delegate(tx, model).deleteMany({ where: { tenantId } });
+}
+
 async function asTenant(tx: TxClient, tenantId: string): Promise<void> {
   await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
 }
@@ -119,9 +124,7 @@ export async function moveTenant(tenantId: string, to: IsolationLevel, options: 
   try {
     // Leftovers of an interrupted earlier move: the source stays authoritative until the
     // switch, so the target starts from empty.
-    await inTenant(targetLease.client, async (tx) => {
-      for (const model of [...MODELS].reverse()) await delegate(tx, model).deleteMany({ where: { tenantId } });
-    });
+    await inTenant(targetLease.client, (tx) => clearTenantRows(tx, tenantId));
     for (const model of MODELS) {
       let cursor: Record<string, unknown> | undefined;
       for (;;) {
@@ -146,9 +149,7 @@ export async function moveTenant(tenantId: string, to: IsolationLevel, options: 
   } catch (error) {
     // The source is untouched; remove what the target received.
     if (to === "shared_database") {
-      await inTenant(targetLease.client, async (tx) => {
-        for (const model of [...MODELS].reverse()) await delegate(tx, model).deleteMany({ where: { tenantId } });
-      }).catch(() => undefined);
+      await inTenant(targetLease.client, (tx) => clearTenantRows(tx, tenantId)).catch(() => undefined);
     }
     sourceLease.release();
     targetLease.release();
@@ -176,9 +177,7 @@ export async function moveTenant(tenantId: string, to: IsolationLevel, options: 
   if (from === "shared_database") {
     const lease = await acquireTenantPlane(source);
     try {
-      await inTenant(lease.client, async (tx) => {
-        for (const model of [...MODELS].reverse()) await delegate(tx, model).deleteMany({ where: { tenantId } });
-      });
+      await inTenant(lease.client, (tx) => clearTenantRows(tx, tenantId));
     } finally {
       lease.release();
     }

@@ -258,13 +258,8 @@ class TenantPlanes {
     const own = await this.ownDatabaseUrl(tenantId);
     if (own) {
       // The tenant's own server: its database exists already; only the tables are ours to create.
-      const handle = await this.databases.acquire(tenantId);
-      try {
-        const migrations = await migrate({ plane: "tenant", schema: "public", db: handle.sql });
-        return { created: [`tables on ${describeDatabaseUrl(own)}`], method: "migrations (own server)", migrations };
-      } finally {
-        this.databases.release(tenantId);
-      }
+      const migrations = await this.migrateDatabase(tenantId);
+      return { created: [`tables on ${describeDatabaseUrl(own)}`], method: "migrations (own server)", migrations };
     }
     if (this.connection.mode === "server") {
       const connection = this.connection;
@@ -293,13 +288,12 @@ class TenantPlanes {
         await markOwned(connection, name);
       }
     }
-    const handle = await this.databases.acquire(tenantId);
-    try {
-      const migrations = await migrate({ plane: "tenant", schema: "public", db: handle.sql });
-      return { created: [`database ${name}`], method, migrations };
-    } finally {
-      this.databases.release(tenantId);
-    }
+    return { created: [`database ${name}`], method, migrations: await this.migrateDatabase(tenantId) };
+  }
+
+  /** The tenant-plane migrations on a database-level tenant's own database (through the budget). */
+  private migrateDatabase(tenantId: string): Promise<MigrationResult> {
+    return this.databases.use(tenantId, (handle) => migrate({ plane: "tenant", schema: "public", db: handle.sql }));
   }
 
   /**
@@ -411,14 +405,8 @@ class TenantPlanes {
   }
 
   private lazyDatabaseExecutor(tenantId: string): SqlExecutor {
-    const withHandle = async <T>(fn: (sql: SqlExecutor) => Promise<T>): Promise<T> => {
-      const handle = await this.databases.acquire(tenantId);
-      try {
-        return await fn(handle.sql);
-      } finally {
-        this.databases.release(tenantId);
-      }
-    };
+    const withHandle = <T>(fn: (sql: SqlExecutor) => Promise<T>): Promise<T> =>
+      this.databases.use(tenantId, (handle) => fn(handle.sql));
     return {
       query: <Row>(text: string, params?: unknown[]) => withHandle((sql) => sql.query<Row>(text, params)),
       exec: (text: string) => withHandle((sql) => sql.exec(text)),
