@@ -20,9 +20,10 @@ import autocannon from "autocannon";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { adminQuery, waitForServer, loadAverage } from "./support";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3410);
 const ROOT = `localhost:${PORT}`;
@@ -41,22 +42,11 @@ interface BenchTenant {
   key: string;
 }
 
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const medianOrNull = (values: (number | null)[]) => {
   const known = values.filter((v): v is number => v !== null);
   return known.length ? median(known) : null;
 };
-const load = () => loadavg().map((l) => Number(l.toFixed(2)));
 
 /** Tenants (tier professional: api_access on), one API key each, 20 invoices × 3 lines. */
 async function seed(): Promise<BenchTenant[]> {
@@ -143,20 +133,6 @@ async function seed(): Promise<BenchTenant[]> {
   // Release the database before the server opens it (required for PGlite: one process).
   await resetDatabaseClients();
   return tenants;
-}
-
-async function waitForServer(server: ChildProcess): Promise<void> {
-  for (let i = 0; i < 240; i++) {
-    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${PORT}/api/health`);
-      if (res.ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error("server did not start");
 }
 
 /** One request through the real HTTP stack; fetch cannot set Host, so this uses node:http. */
@@ -344,7 +320,9 @@ async function main(): Promise<void> {
   if (admin) {
     const name = `bench_http_${randomBytes(5).toString("hex")}`;
     await adminQuery(admin, `CREATE DATABASE "${name}"`);
-    dropDatabase = () => adminQuery(admin, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    dropDatabase = async () => {
+      await adminQuery(admin, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    };
     const url = new URL(admin);
     url.pathname = `/${name}`;
     process.env.DATABASE_URL = url.toString();
@@ -371,14 +349,14 @@ async function main(): Promise<void> {
       stdio: ["ignore", "ignore", "inherit"],
     });
     cpuProbe.serverPid = server.pid;
-    await waitForServer(server);
+    await waitForServer(PORT, server);
     const checks = await checkCorrectness(tenants);
     for (const note of checks) console.log(`# check: ${note}`);
 
     // Warm-up (JIT, directory cache of all 100 tenants, pools), then alternating rounds.
     await run("scoped", tenants, 3);
     await run("baseline", tenants, 3);
-    const loadBefore = load();
+    const loadBefore = loadAverage();
     type Run = Awaited<ReturnType<typeof run>>;
     const rounds: Array<Record<Variant, Run>> = [];
     for (let i = 0; i < ROUNDS; i++) {
@@ -391,7 +369,7 @@ async function main(): Promise<void> {
           `ratio ${(round.scoped.rps / round.baseline.rps).toFixed(3)}`,
       );
     }
-    const loadAfter = load();
+    const loadAfter = loadAverage();
     const summary = (variant: Variant) => ({
       rps: median(rounds.map((r) => r[variant].rps)),
       meanMs: median(rounds.map((r) => r[variant].meanMs)),

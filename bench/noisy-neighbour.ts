@@ -27,9 +27,9 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { Agent, request as httpRequest } from "node:http";
 import { Worker } from "node:worker_threads";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
+import { adminQuery, waitForServer, loadAverage } from "./support";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3420);
 const ROOT = `localhost:${PORT}`;
@@ -49,20 +49,9 @@ interface BenchTenant {
   limitPerSecond: number;
 }
 
-const load = () => loadavg().map((l) => Number(l.toFixed(2)));
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 /** Two Professional workspaces provisioned the normal way, API keys, 20 customers for B. */
@@ -102,19 +91,6 @@ async function seed(): Promise<{ a: BenchTenant; b: BenchTenant }> {
   await connection.sql.query(`INSERT INTO customers (tenant_id, id, name) VALUES ${rows.join(", ")}`, values);
   await resetDatabaseClients();
   return { a, b };
-}
-
-async function waitForServer(server: ChildProcess): Promise<void> {
-  for (let i = 0; i < 240; i++) {
-    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
-    const up = await fetch(`http://127.0.0.1:${PORT}/api/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error("server did not start");
 }
 
 /** CPU ms (user + system) of a process and its descendants, from /proc (null elsewhere). */
@@ -260,7 +236,9 @@ async function main(): Promise<void> {
   if (admin) {
     const name = `bench_noisy_${randomBytes(5).toString("hex")}`;
     await adminQuery(admin, `CREATE DATABASE "${name}"`);
-    dropDatabase = () => adminQuery(admin, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    dropDatabase = async () => {
+      await adminQuery(admin, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    };
     const url = new URL(admin);
     url.pathname = `/${name}`;
     process.env.DATABASE_URL = url.toString();
@@ -293,13 +271,13 @@ async function main(): Promise<void> {
         started.kill("SIGKILL");
         process.exit(130);
       });
-    await waitForServer(server);
+    await waitForServer(PORT, server);
 
     // Warm-up: JIT, tenant caches, pools; then let A's and B's windows empty.
     await Promise.all([tenantBWorks(b, 3), tenantAFloods(a, 3)]);
     await new Promise((r) => setTimeout(r, 21_000));
 
-    const loadBefore = load();
+    const loadBefore = loadAverage();
     const alone: Awaited<ReturnType<typeof tenantBWorks>>[] = [];
     const flooded: Awaited<ReturnType<typeof tenantBWorks>>[] = [];
     const floods: Awaited<ReturnType<typeof tenantAFloods>>[] = [];
@@ -328,7 +306,7 @@ async function main(): Promise<void> {
           `A sent ${floods[i].sent} (${floods[i].ok} × 200, ${floods[i].limited} × 429, ${floods[i].other} other)`,
       );
     }
-    const loadAfter = load();
+    const loadAfter = loadAverage();
     for (const flood of floods) {
       if (flood.other > 0 || flood.errors > 0)
         throw new Error(`A got ${flood.other} unexpected answers, ${flood.errors} errors`);

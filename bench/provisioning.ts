@@ -21,21 +21,12 @@ import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { adminQuery } from "./support";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 type Level = "shared_database" | "schema" | "database";
 const LEVELS: Level[] = ["shared_database", "schema", "database"];
 const GOALS_MS: Record<Level, number> = { shared_database: 50, schema: 300, database: 1500 };
-
-async function adminQuery(url: string, sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await client.query(sql, params);
-  } finally {
-    await client.end();
-  }
-}
 
 function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);

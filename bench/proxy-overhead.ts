@@ -11,24 +11,12 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { waitForServer } from "./support";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3400);
 const ROOT = `localhost:${PORT}`;
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-
-async function waitForServer(): Promise<void> {
-  for (let i = 0; i < 240; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${PORT}/api/health`);
-      if (res.ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error("server did not start");
-}
 
 async function run(host: string) {
   const result = await autocannon({
@@ -55,7 +43,7 @@ async function main(): Promise<void> {
     stdio: ["ignore", "ignore", "inherit"],
   });
   try {
-    await waitForServer();
+    await waitForServer(PORT);
     // Warm up both paths (JIT, directory cache).
     await autocannon({ url: `http://127.0.0.1:${PORT}/api/health`, headers: { host: `acme.${ROOT}` }, duration: 2 });
     await autocannon({ url: `http://127.0.0.1:${PORT}/api/health`, headers: { host: ROOT }, duration: 2 });

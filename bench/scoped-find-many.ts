@@ -21,6 +21,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { adminQuery } from "./support";
 
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 100);
 const CALLS = Number(process.env.BENCH_CALLS ?? 1000);
@@ -28,16 +29,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const INVOICES = 20;
 const LINES = 3;
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 async function main(): Promise<void> {
   let cleanup = async () => undefined as void;
@@ -52,7 +43,9 @@ async function main(): Promise<void> {
     url.pathname = `/${name}`;
     process.env.DATABASE_URL = url.toString();
     database = `PostgreSQL (fresh database ${name})`;
-    cleanup = () => adminQuery(admin, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    cleanup = async () => {
+      await adminQuery(admin, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    };
   } else {
     const dir = mkdtempSync(join(tmpdir(), "bench-scoped-"));
     process.env.DATA_DIR = join(dir, "data");
