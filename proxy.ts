@@ -3,14 +3,14 @@ import { NextResponse, type NextRequest } from "next/server";
 import { verifyApiKey } from "@/lib/auth/api-keys";
 import { authSecret } from "@/lib/auth/secret";
 import { controlDb } from "@/lib/db/control";
-import { problemResponse } from "@/lib/http/problem";
-import { credentialKey, recentRefusal } from "@/lib/rate-limit/rate-limit";
+import { credentialKey } from "@/lib/rate-limit/rate-limit";
 import { tenantDirectory } from "@/lib/tenancy/directory-instance";
 import { classifyHost, TENANT_SLUG_HEADER } from "@/lib/tenancy/hosts";
 import { isIpAllowed } from "@/lib/tenancy/ip-allow-list";
 import { isApiPath, resolveTenant, TENANT_ID_HEADER, type Resolution } from "@/lib/tenancy/resolver";
 import {
   clientIpFrom,
+  CREDENTIAL_KEY_HEADER,
   REQUESTED_PATH_HEADER,
   RESOLUTION_METHOD_HEADER,
   RESOLVED_TENANT_ID_HEADER,
@@ -28,6 +28,8 @@ import {
  */
 export async function proxy(request: NextRequest): Promise<NextResponse | Response> {
   const tenantHeader = request.headers.get(TENANT_ID_HEADER);
+  // Read before the x-tenant-* headers go: X-Tenant-ID is part of it.
+  const credential = credentialKey(request.headers);
   const headers = new Headers(request.headers);
   for (const name of [...headers.keys()]) {
     if (name.startsWith("x-tenant-")) headers.delete(name);
@@ -53,7 +55,7 @@ export async function proxy(request: NextRequest): Promise<NextResponse | Respon
     },
     { directory: tenantDirectory(), isMember },
   );
-  return respond(request, resolution, headers, api);
+  return respond(request, resolution, headers, api, credential);
 }
 
 function respond(
@@ -61,6 +63,7 @@ function respond(
   resolution: Resolution,
   headers: Headers,
   api: boolean,
+  credential: string | null,
 ): NextResponse | Response {
   switch (resolution.kind) {
     case "platform":
@@ -83,10 +86,9 @@ function respond(
       headers.set(RESOLVED_TENANT_ID_HEADER, tenant.id);
       headers.set(RESOLUTION_METHOD_HEADER, resolution.method);
       if (api) {
-        // A credential the rate limit refused moments ago gets its 429 here, before any route
-        // runs: a flooding client costs its neighbours as little as possible (docs/rate-limits.md).
-        const refusal = recentRefusal(credentialKey(request.headers, tenant.slug));
-        if (refusal) return problemResponse(refusal);
+        // The route's rate limit remembers a refusal under this key; server.mjs's request gate
+        // then answers that credential's next calls before Next (docs/rate-limits.md).
+        if (credential) headers.set(CREDENTIAL_KEY_HEADER, credential);
         return NextResponse.next({ request: { headers } });
       }
       // The path as the visitor typed it, for "sign in, then continue to …".

@@ -344,8 +344,8 @@ async function main(): Promise<void> {
   let server: ChildProcess | undefined;
   try {
     const tenants = await seed();
-    server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--port", String(PORT)], {
-      env: serverEnv,
+    server = spawn(process.execPath, ["server.mjs"], {
+      env: { ...serverEnv, PORT: String(PORT) },
       stdio: ["ignore", "ignore", "inherit"],
     });
     cpuProbe.serverPid = server.pid;

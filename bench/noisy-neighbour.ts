@@ -20,7 +20,11 @@
  * Database: BENCH_ADMIN_URL (or TEST_DATABASE_URL) → a fresh PostgreSQL database, dropped at
  * the end; else PGlite in a temporary DATA_DIR. Rate-limit store: in process, or Redis with
  * BENCH_REDIS_URL (passed to the server as REDIS_URL).
+ * The server is server.mjs, as `npm start` runs it (request gate in front of Next).
  * Knobs: BENCH_PORT=3420 BENCH_SECONDS=20 BENCH_ROUNDS=4 BENCH_B_RATE=8 BENCH_A_KEYS=4
+ * BENCH_WARM_UP_SECONDS=15. Diagnostics: BENCH_TRACE=1 prints B's calls over 30 ms per phase
+ * (epoch ms of the phase's start, offset, latency), this process's CPU per phase and the
+ * server's stdout; BENCH_SERVER_NODE_OPTIONS is passed to the server (e.g. --trace-gc).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -41,6 +45,8 @@ const FLOOD_FACTOR = 20;
 const PATH_A = "/api/v1/customers";
 const PATH_B = "/api/v1/customers?limit=20";
 const GOAL = 1.2;
+/** Both workspaces' calls before the measured rounds (JIT, caches, pools); with 3 s, round 1 was visibly slower. */
+const WARM_UP_SECONDS = Number(process.env.BENCH_WARM_UP_SECONDS ?? 15);
 
 interface BenchTenant {
   slug: string;
@@ -154,6 +160,15 @@ async function tenantBWorks(b: BenchTenant, seconds: number) {
   const failed = results.filter((r) => r.status !== 200);
   if (failed.length) throw new Error(`B got ${failed.length} non-200 answers (${failed[0].status})`);
   const sorted = results.map((r) => r.ms).sort((x, y) => x - y);
+  if (process.env.BENCH_TRACE)
+    console.log(
+      `# slow B calls at ${(performance.timeOrigin + start).toFixed(0)} (offset s, ms):`,
+      results
+        .map((r, i) => [i / B_RATE, r.ms])
+        .filter(([, ms]) => ms > 30)
+        .map(([t, ms]) => `${t.toFixed(1)}:${ms.toFixed(0)}`)
+        .join(" "),
+    );
   return {
     calls: results.length,
     p50: percentile(sorted, 50),
@@ -260,9 +275,9 @@ async function main(): Promise<void> {
   let server: ChildProcess | undefined;
   try {
     const { a, b } = await seed();
-    server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--port", String(PORT)], {
-      env: serverEnv,
-      stdio: ["ignore", "ignore", "inherit"],
+    server = spawn(process.execPath, ["server.mjs"], {
+      env: { ...serverEnv, PORT: String(PORT), NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? "" },
+      stdio: ["ignore", process.env.BENCH_TRACE ? "inherit" : "ignore", "inherit"],
     });
     // Interrupted (Ctrl-C, timeout): stop the server too, it would outlive us otherwise.
     const started = server;
@@ -274,7 +289,7 @@ async function main(): Promise<void> {
     await waitForServer(PORT, server);
 
     // Warm-up: JIT, tenant caches, pools; then let A's and B's windows empty.
-    await Promise.all([tenantBWorks(b, 3), tenantAFloods(a, 3)]);
+    await Promise.all([tenantBWorks(b, WARM_UP_SECONDS), tenantAFloods(a, WARM_UP_SECONDS)]);
     await new Promise((r) => setTimeout(r, 21_000));
 
     const loadBefore = loadAverage();
@@ -290,6 +305,7 @@ async function main(): Promise<void> {
           `# ${new Date().toISOString()} round ${round + 1}: ${phase === "alone" ? "B alone" : "B with A flooding"}`,
         );
         const cpuBefore = treeCpuMs(server.pid);
+        const clientCpuBefore = process.cpuUsage();
         if (phase === "alone") alone.push(await tenantBWorks(b, SECONDS));
         else {
           const [bResult, aResult] = await Promise.all([tenantBWorks(b, SECONDS), tenantAFloods(a, SECONDS)]);
@@ -297,6 +313,11 @@ async function main(): Promise<void> {
           floods.push(aResult);
         }
         const cpuAfter = treeCpuMs(server.pid);
+        const clientCpu = process.cpuUsage(clientCpuBefore);
+        if (process.env.BENCH_TRACE)
+          console.log(
+            `# client CPU ${phase}: ${((clientCpu.user + clientCpu.system) / 1000 / (SECONDS * 1000)).toFixed(3)} cores`,
+          );
         if (cpuBefore !== null && cpuAfter !== null) serverCpu[phase].push((cpuAfter - cpuBefore) / (SECONDS * 1000));
       }
       const i = alone.length - 1;

@@ -38,8 +38,8 @@ async function run(host: string) {
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), "bench-proxy-"));
-  const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--port", String(PORT)], {
-    env: { ...process.env, DATA_DIR: dataDir, ROOT_DOMAIN: ROOT, DATABASE_URL: "" },
+  const server = spawn(process.execPath, ["server.mjs"], {
+    env: { ...process.env, PORT: String(PORT), DATA_DIR: dataDir, ROOT_DOMAIN: ROOT, DATABASE_URL: "" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   try {

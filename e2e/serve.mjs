@@ -1,7 +1,7 @@
-// The e2e web server (playwright.config.ts `webServer`): the production build, embedded
-// mode. A fresh temporary DATA_DIR per run, so every run starts from an empty PGlite that
-// the app migrates and seeds with the demo tenants on start; no DATABASE_URL, so nothing
-// from the developer's environment leaks in. The data directory is removed on exit.
+// The e2e web server (playwright.config.ts `webServer`): the production build served by
+// server.mjs as `npm start` does, embedded mode. A fresh temporary DATA_DIR per run, so
+// every run starts from an empty PGlite that the app migrates and seeds with the demo
+// tenants on start; no DATABASE_URL, so nothing from the developer's environment leaks in. The data directory is removed on exit.
 // E2E_PID_FILE (set by scripts/test.sh) receives this process's and the server's pids,
 // so the harness can stop a server left behind by a crashed run.
 import { spawn } from "node:child_process";
@@ -34,10 +34,9 @@ for (const name of ["DATABASE_URL", "MIGRATE_ON_START", "SEED_DEMO", "HOSTNAME"]
 // server with the real limits (RATE_LIMIT_SCALE=1).
 env.RATE_LIMIT_SCALE ||= "100";
 
-const nextBin = join(root, "node_modules", "next", "dist", "bin", "next");
-const server = spawn(process.execPath, [nextBin, "start", "--port", port], { cwd: root, env, stdio: "inherit" });
+const server = spawn(process.execPath, [join(root, "server.mjs")], { cwd: root, env, stdio: "inherit" });
 if (process.env.E2E_PID_FILE) writeFileSync(process.env.E2E_PID_FILE, `${process.pid}\n${server.pid}\n`);
-console.log(`[e2e] next start on port ${port}, ROOT_DOMAIN=localhost:${port}, DATA_DIR=${env.DATA_DIR}`);
+console.log(`[e2e] server.mjs on port ${port}, ROOT_DOMAIN=localhost:${port}, DATA_DIR=${env.DATA_DIR}`);
 
 let stopping = false;
 function stop(signal) {

@@ -1,12 +1,11 @@
 // `npm start`: builds the app when the build is missing or older than the sources, then
-// serves it with `next start`. With no DATABASE_URL the server opens embedded PGlite in
+// serves it with server.mjs (Next's handler behind the request gate). With no DATABASE_URL the server opens embedded PGlite in
 // DATA_DIR (default ./.data), migrates it and creates the demo tenants on first start.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 const root = join(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "..");
-const nextBin = join(root, "node_modules", "next", "dist", "bin", "next");
 const SOURCES = [
   "app",
   "components",
@@ -15,6 +14,7 @@ const SOURCES = [
   "proxy.ts",
   "instrumentation.ts",
   "next.config.ts",
+  "server.mjs",
   "package.json",
 ];
 const IGNORED = new Set(["node_modules", ".next", "generated"]);
@@ -41,8 +41,5 @@ if (!built || sourcesChanged > built) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-const port = process.env.PORT || "3000";
-const args = [nextBin, "start", "--port", port];
-if (process.env.HOSTNAME) args.push("--hostname", process.env.HOSTNAME);
-const server = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit" });
+const server = spawnSync(process.execPath, [join(root, "server.mjs")], { cwd: root, stdio: "inherit" });
 process.exit(server.status ?? 0);

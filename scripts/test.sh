@@ -60,7 +60,7 @@ psql_admin() {
 cleanup() {
   [ "$CLEANED" = 1 ] && return 0
   CLEANED=1
-  # The e2e server (e2e/serve.mjs and its `next start`), if a crashed run left it behind.
+  # The e2e server (e2e/serve.mjs and its server.mjs), if a crashed run left it behind.
   if [ -f "$E2E_PID_FILE" ]; then
     local pid
     for pid in $(cat "$E2E_PID_FILE" 2>/dev/null || true); do

@@ -44,15 +44,21 @@ export function toProblem(error: unknown): Problem {
   return problem(500, "internal", "Something went wrong on our side. The error was logged.");
 }
 
-export function problemResponse(error: unknown): Response {
+/** A thrown value as the parts of its HTTP answer (status, headers, JSON body). */
+export function problemParts(error: unknown): { status: number; headers: Record<string, string>; body: string } {
   const body = toProblem(error);
   if (body.status >= 500) console.error("[http] unhandled error", error);
-  const headers = new Headers({ "content-type": "application/problem+json" });
+  const headers: Record<string, string> = { "content-type": "application/problem+json" };
   if (error instanceof RateLimitedError) {
-    headers.set("retry-after", String(error.retryAfterSeconds));
-    for (const [name, value] of Object.entries(error.headers)) headers.set(name, value);
+    headers["retry-after"] = String(error.retryAfterSeconds);
+    Object.assign(headers, error.headers);
   }
   if (error instanceof QuotaExceededError && error.retryAfterSeconds !== undefined)
-    headers.set("retry-after", String(error.retryAfterSeconds));
-  return new Response(JSON.stringify(body), { status: body.status, headers });
+    headers["retry-after"] = String(error.retryAfterSeconds);
+  return { status: body.status, headers, body: JSON.stringify(body) };
+}
+
+export function problemResponse(error: unknown): Response {
+  const { status, headers, body } = problemParts(error);
+  return new Response(body, { status, headers });
 }

@@ -10,13 +10,8 @@ import { ForbiddenError, NotFoundError, UnauthenticatedError } from "./errors";
 import { assertSameOrigin } from "./csrf";
 import { problemResponse } from "./problem";
 import { countApiCall } from "@/lib/usage/usage";
-import {
-  credentialKey,
-  enforceRateLimit,
-  withRateLimitHeaders,
-  type ScopedDecision,
-} from "@/lib/rate-limit/rate-limit";
-import { TENANT_SLUG_HEADER } from "@/lib/tenancy/hosts";
+import { enforceRateLimit, withRateLimitHeaders, type ScopedDecision } from "@/lib/rate-limit/rate-limit";
+import { CREDENTIAL_KEY_HEADER } from "@/lib/tenancy/proxy-headers";
 
 /**
  * The one boundary wrapper for tenant API route handlers: it finds the tenant the proxy
@@ -53,7 +48,7 @@ export function tenantRoute<Params = Record<string, never>>(
     let rateLimit: ScopedDecision | null = null;
     try {
       // proxy.ts answers a credential the rate limit refused moments ago; a refusal here is remembered.
-      const credential = credentialKey(request.headers, request.headers.get(TENANT_SLUG_HEADER));
+      const credential = request.headers.get(CREDENTIAL_KEY_HEADER);
       const tenant = await hostTenant();
       if (!tenant) throw new NotFoundError("Workspace");
       const actor = await authenticate(request, tenant, options);

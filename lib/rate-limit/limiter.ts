@@ -19,6 +19,8 @@ export interface RateLimitDecision {
   store: string;
   /** Epoch ms of the decision, on the limiter's clock. */
   decidedAt: number;
+  /** Length of the window the limit is counted over. */
+  windowMs: number;
 }
 
 export interface RateLimiter {
@@ -78,7 +80,15 @@ export class MemoryRateLimiter implements RateLimiter {
     const resetAt = (window + 1) * spec.windowMs;
     if (weightedPrevious + counts.current >= spec.requests) {
       this.counts.set(key, counts);
-      return { allowed: false, limit: spec.requests, remaining: 0, resetAt, store: this.name, decidedAt: now };
+      return {
+        allowed: false,
+        limit: spec.requests,
+        remaining: 0,
+        resetAt,
+        store: this.name,
+        decidedAt: now,
+        windowMs: spec.windowMs,
+      };
     }
     counts.current += 1;
     this.counts.set(key, counts);
@@ -89,6 +99,7 @@ export class MemoryRateLimiter implements RateLimiter {
       resetAt,
       store: this.name,
       decidedAt: now,
+      windowMs: spec.windowMs,
     };
   }
 

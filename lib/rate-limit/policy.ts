@@ -18,11 +18,18 @@ export interface LimitSpec {
   readonly windowMs: number;
 }
 
-export interface TierRateLimits {
+/** The 10-second budgets of a tier (the table below). */
+export interface TierWindows {
   /** The whole workspace: every caller, session or API key. */
   readonly tenant: LimitSpec;
   /** Each API key on its own (only API-key requests). */
   readonly apiKey: LimitSpec;
+}
+
+/** A tier's budgets and, for each, the most of it that may be spent in one second (null: no such cap). */
+export interface TierRateLimits extends TierWindows {
+  readonly tenantBurst: LimitSpec | null;
+  readonly apiKeyBurst: LimitSpec | null;
 }
 
 export const RATE_LIMIT_WINDOW_MS = 10_000;
@@ -36,7 +43,24 @@ export const RATE_LIMITS = {
   professional: { tenant: window(100), apiKey: window(50) },
   business: { tenant: window(250), apiKey: window(125) },
   enterprise: { tenant: window(500), apiKey: window(250) },
-} as const satisfies Record<string, TierRateLimits>;
+} as const satisfies Record<string, TierWindows>;
+
+/**
+ * Bursts: at most BURST_SHARE of a budget in any one second, but never fewer than MIN_BURST
+ * calls (so a page or a script firing a few dozen calls at once is never slowed). Without
+ * this cap a client whose budget is whole could spend all of it at once — 100 full calls
+ * in a few milliseconds on Professional — and the server's other workspaces would wait for
+ * that burst (bench/noisy-neighbour.ts). The budget per 10 s is unchanged; only how fast it
+ * can be spent is. A budget of MIN_BURST or less has no separate burst cap.
+ */
+export const BURST_WINDOW_MS = 1_000;
+export const BURST_SHARE = 0.2;
+export const MIN_BURST = 20;
+
+export function burstOf(spec: LimitSpec): LimitSpec | null {
+  const requests = Math.max(MIN_BURST, Math.ceil(spec.requests * BURST_SHARE));
+  return requests < spec.requests ? { requests, windowMs: BURST_WINDOW_MS } : null;
+}
 
 export type RateLimitTier = keyof typeof RATE_LIMITS;
 
@@ -51,12 +75,11 @@ export function isRateLimitTier(value: string): value is RateLimitTier {
  */
 export function rateLimitsFor(tier: string, scale = 1): TierRateLimits {
   const base = isRateLimitTier(tier) ? RATE_LIMITS[tier] : RATE_LIMITS.free;
-  if (scale === 1) return base;
-  const scaled = (spec: LimitSpec): LimitSpec => ({
-    requests: Math.max(1, Math.round(spec.requests * scale)),
-    windowMs: spec.windowMs,
-  });
-  return { tenant: scaled(base.tenant), apiKey: scaled(base.apiKey) };
+  const scaled = (spec: LimitSpec): LimitSpec =>
+    scale === 1 ? spec : { requests: Math.max(1, Math.round(spec.requests * scale)), windowMs: spec.windowMs };
+  const tenant = scaled(base.tenant);
+  const apiKey = scaled(base.apiKey);
+  return { tenant, apiKey, tenantBurst: burstOf(tenant), apiKeyBurst: burstOf(apiKey) };
 }
 
 /** RATE_LIMIT_SCALE as a positive number; anything else (unset, 0, text) is 1. */

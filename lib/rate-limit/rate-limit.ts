@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { RateLimitedError } from "@/lib/http/errors";
+import { TENANT_ID_HEADER } from "@/lib/tenancy/resolver";
 import { FallbackRateLimiter } from "./fallback";
 import { MemoryRateLimiter, type RateLimitDecision, type RateLimiter } from "./limiter";
-import { RATE_LIMIT_WINDOW_MS, rateLimitScaleFromEnv, rateLimitsFor } from "./policy";
+import { type LimitSpec, rateLimitScaleFromEnv, rateLimitsFor } from "./policy";
 import { rateLimitRedisFromEnv } from "./redis";
 import { UpstashRateLimiter } from "./upstash";
 
@@ -14,7 +15,11 @@ import { UpstashRateLimiter } from "./upstash";
  * configured (shared by all server processes), else in process.
  */
 
-export type RateLimitScope = "tenant" | "api_key";
+/**
+ * Which budget a decision is about: the workspace's or the API key's 10-second budget, or
+ * the one-second cap on spending it (`…_burst`, lib/rate-limit/policy.ts).
+ */
+export type RateLimitScope = "tenant" | "api_key" | "tenant_burst" | "api_key_burst";
 
 export interface RateLimitSubject {
   tenantId: string;
@@ -33,10 +38,12 @@ export const tenantIdentifier = (tenantId: string) => `tenant:${tenantId}`;
 export const apiKeyIdentifier = (tenantId: string, apiKeyId: string) => `key:${tenantId}:${apiKeyId}`;
 
 /**
- * Counts the request against the API key's budget (if any), then the workspace's. A
- * request the key's budget refuses does not use the workspace's, so a runaway key does not
- * lock out the workspace's other callers. Throws RateLimitedError (429) when either budget
- * is used up; otherwise returns the decision whose budget runs out first, for the headers.
+ * Counts the request against the API key's budget (if any), then the workspace's; each
+ * budget's one-second burst cap is checked before the budget itself, so calls refused for
+ * coming too fast do not use the budget. A request the key refuses does not use the
+ * workspace's budget, so a runaway key does not lock out the workspace's other callers.
+ * Throws RateLimitedError (429) at the first refusal; otherwise returns the decision of the
+ * 10-second budget that runs out first, for the headers.
  */
 export async function enforceRateLimit(
   subject: RateLimitSubject,
@@ -44,21 +51,29 @@ export async function enforceRateLimit(
 ): Promise<ScopedDecision> {
   const limiter = options.limiter ?? processRateLimiter();
   const limits = rateLimitsFor(subject.tier, options.scale ?? processRateLimitScale());
-  let keyDecision: ScopedDecision | null = null;
-  if (subject.apiKeyId) {
-    keyDecision = {
-      ...(await limiter.check(apiKeyIdentifier(subject.tenantId, subject.apiKeyId), limits.apiKey)),
-      scope: "api_key",
-    };
-    if (!keyDecision.allowed) throw refusal(keyDecision, subject.credential);
+  const tenant = tenantIdentifier(subject.tenantId);
+  const key = subject.apiKeyId ? apiKeyIdentifier(subject.tenantId, subject.apiKeyId) : null;
+  const checks: [RateLimitScope, string | null, LimitSpec | null][] = [
+    ["api_key_burst", key, limits.apiKeyBurst],
+    ["api_key", key, limits.apiKey],
+    ["tenant_burst", tenant, limits.tenantBurst],
+    ["tenant", tenant, limits.tenant],
+  ];
+  let tightest: ScopedDecision | null = null;
+  let usedUp: { decision: ScopedDecision; identifier: string } | null = null;
+  for (const [scope, identifier, spec] of checks) {
+    if (!identifier || !spec) continue;
+    const decision: ScopedDecision = { ...(await limiter.check(identifier, spec)), scope };
+    if (!decision.allowed) throw refusal(decision, identifier, subject.credential);
+    usedUp ??= decision.remaining === 0 ? { decision, identifier } : null;
+    const isBudget = scope === "tenant" || scope === "api_key";
+    if (isBudget && (!tightest || decision.remaining <= tightest.remaining)) tightest = decision;
   }
-  const tenantDecision: ScopedDecision = {
-    ...(await limiter.check(tenantIdentifier(subject.tenantId), limits.tenant)),
-    scope: "tenant",
-  };
-  if (!tenantDecision.allowed) throw refusal(tenantDecision, subject.credential);
-  allowed(subject.credential);
-  return keyDecision && keyDecision.remaining < tenantDecision.remaining ? keyDecision : tenantDecision;
+  // This call took a budget's last slot: the next one would be refused, so it is remembered
+  // as refused already (a flooding client's next calls never reach the limiter).
+  if (usedUp) remember(usedUp.decision, usedUp.identifier, subject.credential);
+  else allowed(subject.credential);
+  return tightest!;
 }
 
 /** Seconds until at least one request is allowed again (at least 1). */
@@ -84,17 +99,23 @@ export function rateLimitHeaders(decision: ScopedDecision): Record<string, strin
 
 /**
  * A client that keeps calling after its 429 should cost almost nothing: no tenant lookup,
- * no API-key or session check, no limiter round trip. So a refusal is remembered per
- * credential (the workspace's host plus the Authorization header, or the Cookie header for
- * a session), in process, and proxy.ts answers that credential's calls with the same 429
- * (recentRefusal) for about the time in which the sliding window frees one call (window ÷
- * limit: 100 ms for 100 calls per 10 s; never past the window's end). Then ONE call goes
- * through to find out whether there is room again, and the others keep getting the 429 for
- * at most PROBE_MS meanwhile. The probe's outcome renews the refusal or forgets it
- * (enforceRateLimit). Remembering a refusal until the fixed window's end instead starved
- * the limiter of a whole window's calls, so the next window's weighted count was zero and
- * the flooding client got its entire budget in one burst at that boundary — which is what
- * hurt its neighbours (bench/noisy-neighbour.ts).
+ * no API-key or session check, no limiter round trip, not even Next's router. So a refusal
+ * is remembered in process, and the request gate in front of Next (./request-gate.ts,
+ * server.mjs) answers the refused credential's next calls with the same 429 itself.
+ *
+ * What is remembered is the refused BUDGET (the workspace's or a key's, or its burst cap),
+ * and which credentials it refused (credentialKey: host, X-Tenant-ID and the Authorization
+ * or Cookie header, hashed). Every credential of a refused budget is answered from memory
+ * for about the time in which the sliding window frees one call (window ÷ limit: 100 ms for
+ * 100 calls per 10 s; never past the window's end); then ONE call — whichever credential
+ * comes first — goes through to find out whether there is room again, and the others keep
+ * getting the 429 for at most PROBE_MS meanwhile. The probe's outcome renews the refusal or
+ * forgets it (enforceRateLimit). Per budget rather than per credential: a workspace
+ * flooding with four keys sends one probe per freed call, not four.
+ *
+ * Remembering a refusal until the fixed window's end instead starved the limiter of a whole
+ * window's calls, so the next window's weighted count was zero and the flooding client got
+ * its entire budget in one burst at that boundary (bench/noisy-neighbour.ts).
  * Only credentials that were verified and then refused get here, so nobody can get someone
  * else's calls refused; an unknown or forged credential still gets its 401.
  */
@@ -106,55 +127,113 @@ interface RememberedRefusal {
   probeUntil: number;
 }
 
+interface RefusalMemory {
+  /** Refused budgets, by scope and identifier. */
+  budgets: LRUCache<string, RememberedRefusal>;
+  /** Refused credentials → the budget that refused them. */
+  credentials: LRUCache<string, string>;
+}
+
 export const PROBE_MS = 1_000;
 
-function refusedCredentials(): LRUCache<string, RememberedRefusal> {
-  // On globalThis: the proxy and every route bundle of the process share one memory.
-  const holder = globalThis as typeof globalThis & {
-    __logiRateLimitRefusals?: LRUCache<string, RememberedRefusal>;
+function refusalMemory(): RefusalMemory {
+  // On globalThis: the request gate, the proxy and every route bundle of the process share one memory.
+  const holder = globalThis as typeof globalThis & { __logiRateLimitRefusals?: RefusalMemory };
+  holder.__logiRateLimitRefusals ??= {
+    budgets: new LRUCache({ max: 10_000 }),
+    credentials: new LRUCache({ max: 50_000 }),
   };
-  holder.__logiRateLimitRefusals ??= new LRUCache({ max: 10_000 });
   return holder.__logiRateLimitRefusals;
 }
 
-/** The credential of a tenant API request as an opaque key (null without one). */
-export function credentialKey(headers: Headers, tenantSlug: string | null): string | null {
-  const credential = headers.get("authorization") ?? headers.get("cookie");
-  if (!tenantSlug || !credential) return null;
-  return createHash("sha256").update(`${tenantSlug}\n${credential}`).digest("base64url");
+/** What credentialKey reads: the Fetch API's Headers, or a wrapper around Node's raw headers. */
+export interface HeaderReader {
+  get(name: string): string | null;
 }
 
 /**
- * The remembered 429 for this credential, or null when the call should go on: no refusal
- * remembered, or its window is over and this call is the one probe.
+ * The credential of a tenant API request as an opaque key (null without one): the host,
+ * X-Tenant-ID and the Authorization header (else the Cookie header), hashed. Only the raw
+ * request goes in, so the request gate (lib/rate-limit/request-gate.ts) can compute it
+ * before anything is resolved; proxy.ts computes it before stripping X-Tenant-ID and hands
+ * it to the route as CREDENTIAL_KEY_HEADER.
  */
-export function recentRefusal(credential: string | null, now = Date.now()): RateLimitedError | null {
-  if (!credential) return null;
-  const remembered = refusedCredentials().get(credential);
-  if (!remembered) return null;
-  if (now < remembered.until) return rateLimitedError(remembered.decision, now);
+export function credentialKey(headers: HeaderReader): string | null {
+  const credential = headers.get("authorization") ?? headers.get("cookie");
+  const host = headers.get("host");
+  if (!credential || !host) return null;
+  return createHash("sha256")
+    .update(`${host.toLowerCase()}\n${headers.get(TENANT_ID_HEADER) ?? ""}\n${credential}`)
+    .digest("base64url");
+}
+
+/**
+ * Where a credential stands with the rate limit, from memory alone:
+ * - `refused`: a budget refused it moments ago; answer with this 429;
+ * - `probe`: it was refused, the pause is over, and this call is the one that finds out
+ *   whether there is room again (the request gate lets it yield to other workspaces' calls);
+ * - `clear`: nothing remembered; the limiter decides as usual.
+ */
+export type RateLimitStanding = { kind: "refused"; error: RateLimitedError } | { kind: "probe" } | { kind: "clear" };
+
+export function rateLimitStanding(credential: string | null, now = Date.now()): RateLimitStanding {
+  if (!credential) return CLEAR;
+  const memory = refusalMemory();
+  const budget = memory.credentials.get(credential);
+  const remembered = budget === undefined ? undefined : memory.budgets.get(budget);
+  if (!remembered) return CLEAR;
+  if (now < remembered.until) return { kind: "refused", error: rateLimitedError(remembered.decision, now) };
   if (now < remembered.probeUntil)
-    return rateLimitedError({ ...remembered.decision, resetAt: remembered.probeUntil }, now);
+    return {
+      kind: "refused",
+      error: rateLimitedError({ ...remembered.decision, resetAt: remembered.probeUntil }, now),
+    };
   remembered.probeUntil = now + PROBE_MS;
-  return null;
+  return PROBE;
+}
+
+const CLEAR: RateLimitStanding = { kind: "clear" };
+const PROBE: RateLimitStanding = { kind: "probe" };
+
+/** The remembered 429 for this credential, or null when the call should go on (nothing remembered, or the probe). */
+export function recentRefusal(credential: string | null, now = Date.now()): RateLimitedError | null {
+  const standing = rateLimitStanding(credential, now);
+  return standing.kind === "refused" ? standing.error : null;
 }
 
 /** Until when a refusal is answered from memory: about the time a sliding window of `limit` calls frees one. */
 function refusalMemoryUntil(decision: ScopedDecision): number {
-  const spacing = Math.ceil(RATE_LIMIT_WINDOW_MS / Math.max(1, decision.limit));
+  const spacing = Math.ceil(decision.windowMs / Math.max(1, decision.limit));
   return Math.min(decision.resetAt, decision.decidedAt + Math.max(MIN_REFUSAL_MEMORY_MS, spacing));
 }
 
 const MIN_REFUSAL_MEMORY_MS = 50;
 
-function refusal(decision: ScopedDecision, credential: string | null | undefined): RateLimitedError {
-  if (credential)
-    refusedCredentials().set(credential, { decision, until: refusalMemoryUntil(decision), probeUntil: 0 });
+function refusal(
+  decision: ScopedDecision,
+  identifier: string,
+  credential: string | null | undefined,
+): RateLimitedError {
+  remember(decision, identifier, credential);
   return rateLimitedError(decision);
 }
 
+function remember(decision: ScopedDecision, identifier: string, credential: string | null | undefined): void {
+  if (!credential) return;
+  const memory = refusalMemory();
+  const budget = `${decision.scope}|${identifier}`;
+  memory.budgets.set(budget, { decision, until: refusalMemoryUntil(decision), probeUntil: 0 });
+  memory.credentials.set(credential, budget);
+}
+
+/** The call passed: its credential, and the budget that had refused it, have room again. */
 function allowed(credential: string | null | undefined): void {
-  if (credential) refusedCredentials().delete(credential);
+  if (!credential) return;
+  const memory = refusalMemory();
+  const budget = memory.credentials.get(credential);
+  if (budget === undefined) return;
+  memory.credentials.delete(credential);
+  memory.budgets.delete(budget);
 }
 
 function rateLimitedError(decision: ScopedDecision, now = Date.now()): RateLimitedError {

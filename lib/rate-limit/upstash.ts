@@ -36,6 +36,7 @@ export class UpstashRateLimiter implements RateLimiter {
       resetAt: result.reset,
       store: this.name,
       decidedAt: Date.now(),
+      windowMs: spec.windowMs,
     };
   }
 

@@ -7,6 +7,8 @@ export const RESOLVED_TENANT_ID_HEADER = "x-tenant-resolved-id";
 export const REQUESTED_PATH_HEADER = "x-tenant-requested-path";
 /** How the tenant was found: custom_domain | subdomain | header | jwt. */
 export const RESOLUTION_METHOD_HEADER = "x-tenant-resolution";
+/** credentialKey() of the request as it arrived (before X-Tenant-ID was stripped), for the rate limit's refusal memory. */
+export const CREDENTIAL_KEY_HEADER = "x-tenant-credential-key";
 
 /**
  * The client address for the IP allow-list. Next fills X-Forwarded-For from the socket

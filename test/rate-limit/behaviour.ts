@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
 import type { RateLimiter } from "@/lib/rate-limit/limiter";
-import { RATE_LIMITS, RATE_LIMIT_WINDOW_MS } from "@/lib/rate-limit/policy";
-import { allowedCount, attempt, burst, startOfWindow, workspace, type Outcome } from "./support";
+import { BURST_WINDOW_MS, RATE_LIMITS, RATE_LIMIT_WINDOW_MS, rateLimitsFor } from "@/lib/rate-limit/policy";
+import { allowedCount, attempt, burst, sleep, startOfWindow, workspace, type Outcome } from "./support";
 
 /**
  * What a client of the tenant API sees, whatever store keeps the counts: the same suite runs
@@ -10,7 +10,8 @@ import { allowedCount, attempt, burst, startOfWindow, workspace, type Outcome } 
  */
 export function rateLimitBehaviour(limiterOf: () => RateLimiter, store: RegExp): void {
   const free = RATE_LIMITS.free.tenant.requests;
-  const pro = RATE_LIMITS.professional;
+  // Free's budgets are no larger than a burst: spending them at once is allowed.
+  const small = RATE_LIMITS.free;
 
   it("the request after a workspace's budget is refused: 429 problem+json, Retry-After, X-RateLimit-*", async () => {
     const limiter = limiterOf();
@@ -62,37 +63,72 @@ export function rateLimitBehaviour(limiterOf: () => RateLimiter, store: RegExp):
   it("an API key has its own budget inside the workspace's, and the workspace's still applies", async () => {
     const limiter = limiterOf();
     const tenantId = randomUUID();
-    const key1 = { tenantId, tier: "professional", apiKeyId: randomUUID() };
-    const key2 = { tenantId, tier: "professional", apiKeyId: randomUUID() };
-    const session = { tenantId, tier: "professional" };
+    // Free's limits, with API access granted by override: key 10, workspace 20 per 10 s.
+    const key1 = { tenantId, tier: "free", apiKeyId: randomUUID() };
+    const key2 = { tenantId, tier: "free", apiKeyId: randomUUID() };
+    const session = { tenantId, tier: "free" };
     await startOfWindow(RATE_LIMIT_WINDOW_MS, 4_000);
 
     // Key 1 uses its whole budget; the next request of key 1 is refused on the key's scope.
-    const keyOutcomes = await burst(pro.apiKey.requests + 2, key1, limiter);
-    expect(allowedCount(keyOutcomes)).toBe(pro.apiKey.requests);
-    const refused = keyOutcomes[pro.apiKey.requests];
+    const keyOutcomes = await burst(small.apiKey.requests + 2, key1, limiter);
+    expect(allowedCount(keyOutcomes)).toBe(small.apiKey.requests);
+    const refused = keyOutcomes[small.apiKey.requests];
     if (refused.allowed) throw new Error("expected a refusal");
     expect(refused.response.headers.get("x-ratelimit-scope")).toBe("api_key");
-    expect(refused.response.headers.get("x-ratelimit-limit")).toBe(String(pro.apiKey.requests));
+    expect(refused.response.headers.get("x-ratelimit-limit")).toBe(String(small.apiKey.requests));
 
     // Key 2 and sessions are not affected, and key 1's refused requests cost the workspace nothing.
     const viaKey2 = await attempt(key2, limiter);
     expect(viaKey2).toMatchObject({ allowed: true });
     const viaSession = await attempt(session, limiter);
-    const used = pro.apiKey.requests + 2;
+    const used = small.apiKey.requests + 2;
     expect(viaSession).toMatchObject({
       allowed: true,
-      decision: { scope: "tenant", limit: pro.tenant.requests, remaining: pro.tenant.requests - used },
+      decision: { scope: "tenant", limit: small.tenant.requests, remaining: small.tenant.requests - used },
     });
 
     // When the workspace's budget runs out, key 2 is refused too, on the workspace's scope.
-    expect(allowedCount(await burst(pro.tenant.requests - used + 1, session, limiter))).toBe(
-      pro.tenant.requests - used,
+    expect(allowedCount(await burst(small.tenant.requests - used + 1, session, limiter))).toBe(
+      small.tenant.requests - used,
     );
     const key2Refused = await attempt(key2, limiter);
     if (key2Refused.allowed) throw new Error("expected a refusal");
     expect(key2Refused.response.headers.get("x-ratelimit-scope")).toBe("tenant");
-    expect(key2Refused.response.headers.get("x-ratelimit-limit")).toBe(String(pro.tenant.requests));
+    expect(key2Refused.response.headers.get("x-ratelimit-limit")).toBe(String(small.tenant.requests));
+  });
+
+  it("a larger budget cannot be spent at once: at most its burst share per second, then the rest", async () => {
+    const limiter = limiterOf();
+    const subject = workspace("professional");
+    const { tenant, tenantBurst } = rateLimitsFor("professional");
+    if (!tenantBurst) throw new Error("Professional has a burst cap");
+    expect(tenantBurst.requests).toBeLessThan(tenant.requests);
+    await startOfWindow(RATE_LIMIT_WINDOW_MS, 5_000);
+    await startOfWindow(BURST_WINDOW_MS, 600);
+
+    const first = await burst(tenantBurst.requests + 5, subject, limiter);
+    expect(allowedCount(first)).toBe(tenantBurst.requests);
+    const refused = first[tenantBurst.requests];
+    if (refused.allowed) throw new Error("expected a refusal");
+    expect(refused.response.status).toBe(429);
+    expect(refused.response.headers.get("x-ratelimit-scope")).toBe("tenant_burst");
+    expect(refused.response.headers.get("x-ratelimit-limit")).toBe(String(tenantBurst.requests));
+    expect(refused.response.headers.get("retry-after")).toBe("1");
+    expect(await refused.response.json()).toMatchObject({ status: 429, scope: "tenant_burst" });
+    // The calls that passed show the 10-second budget, not the burst cap.
+    const passed = first[tenantBurst.requests - 1];
+    expect(passed).toMatchObject({
+      allowed: true,
+      decision: { scope: "tenant", limit: tenant.requests, remaining: tenant.requests - tenantBurst.requests },
+    });
+
+    // Two seconds later the one-second window has slid past the burst: calls pass again, and
+    // the refused ones did not use the 10-second budget.
+    await sleep(2 * BURST_WINDOW_MS + 50);
+    expect(await attempt(subject, limiter)).toMatchObject({
+      allowed: true,
+      decision: { scope: "tenant", remaining: tenant.requests - tenantBurst.requests - 1 },
+    });
   });
 
   it("the budget comes back: a request is allowed again at the reset the refusal named", async () => {
@@ -116,8 +152,8 @@ export function rateLimitBehaviour(limiterOf: () => RateLimiter, store: RegExp):
 
   it("requests sent at once never get past the limit (the check and the count are one step)", async () => {
     const limiter = limiterOf();
-    const subject = workspace("standard");
-    const limit = RATE_LIMITS.standard.tenant.requests;
+    const subject = workspace("free");
+    const limit = RATE_LIMITS.free.tenant.requests;
     await startOfWindow(RATE_LIMIT_WINDOW_MS, 4_000);
     const outcomes = await Promise.all(Array.from({ length: limit * 2 }, () => attempt(subject, limiter)));
     expect(allowedCount(outcomes)).toBe(limit);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MemoryRateLimiter } from "@/lib/rate-limit/limiter";
-import { RATE_LIMITS, rateLimitScaleFromEnv, rateLimitsFor } from "@/lib/rate-limit/policy";
+import { burstOf, RATE_LIMITS, rateLimitScaleFromEnv, rateLimitsFor } from "@/lib/rate-limit/policy";
 import { rateLimiterFromEnv } from "@/lib/rate-limit/rate-limit";
 import { rateLimitBehaviour } from "./behaviour";
 
@@ -51,7 +51,24 @@ describe("limits by tier", () => {
   });
 
   it("an unknown tier gets the Free limits, never none", () => {
-    expect(rateLimitsFor("platinum")).toEqual(RATE_LIMITS.free);
+    expect(rateLimitsFor("platinum")).toMatchObject(RATE_LIMITS.free);
+  });
+
+  it("bursts: at most a fifth of a budget per second, never fewer than 20 calls; small budgets have no cap", () => {
+    expect(rateLimitsFor("free")).toMatchObject({ tenantBurst: null, apiKeyBurst: null });
+    expect(rateLimitsFor("professional")).toMatchObject({
+      tenant: { requests: 100, windowMs: 10_000 },
+      tenantBurst: { requests: 20, windowMs: 1_000 },
+      apiKeyBurst: { requests: 20, windowMs: 1_000 },
+    });
+    expect(rateLimitsFor("enterprise")).toMatchObject({
+      tenantBurst: { requests: 100, windowMs: 1_000 },
+      apiKeyBurst: { requests: 50, windowMs: 1_000 },
+    });
+    expect(burstOf({ requests: 21, windowMs: 10_000 })).toEqual({ requests: 20, windowMs: 1_000 });
+    expect(burstOf({ requests: 20, windowMs: 10_000 })).toBeNull();
+    // A scaled budget gets a scaled burst.
+    expect(rateLimitsFor("professional", 10).tenantBurst).toEqual({ requests: 200, windowMs: 1_000 });
   });
 
   it("RATE_LIMIT_SCALE multiplies every limit; nonsense means 1", () => {

@@ -7,11 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RateLimitedError } from "@/lib/http/errors";
 import { MemoryRateLimiter } from "@/lib/rate-limit/limiter";
 import { credentialKey, enforceRateLimit } from "@/lib/rate-limit/rate-limit";
+import { standingOf } from "@/lib/rate-limit/request-gate";
+import { CREDENTIAL_KEY_HEADER } from "@/lib/tenancy/proxy-headers";
 
 /**
- * proxy.ts (real, over a PGlite control plane with the demo tenants) answers a credential
- * that the rate limit refused moments ago with the same 429 itself, before any route runs;
- * other credentials and other workspaces pass through as before.
+ * proxy.ts (real, over a PGlite control plane with the demo tenants) hands the route the
+ * credential key of the request as it arrived — the key under which the route's rate limit
+ * remembers a refusal and by which the request gate answers the next calls. A client cannot
+ * choose it: an incoming x-tenant-credential-key is replaced.
  */
 
 type Proxy = typeof import("../../proxy");
@@ -35,35 +38,37 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const call = (host: string, authorization: string) =>
-  proxy(new NextRequest("http://127.0.0.1:3000/api/v1/customers", { headers: { host, authorization } }));
+const call = (host: string, headers: Record<string, string>) =>
+  proxy(new NextRequest("http://127.0.0.1:3000/api/v1/customers", { headers: { host, ...headers } }));
 
-const passedOn = (response: Response) => response.headers.get("x-middleware-next") === "1";
+/** The request headers proxy.ts passes on to the route (NextResponse.next({ request: { headers } })). */
+const forwarded = (response: Response, name: string) => response.headers.get(`x-middleware-request-${name}`);
 
 describe("proxy.ts and the rate limit", () => {
-  it("a refused API key is answered 429 by the proxy until its window ends; others pass", async () => {
+  it("passes the credential key of the request as it arrived to the route; a forged one is replaced", async () => {
     const authorization = `Bearer lak_${randomUUID()}`;
-    const credential = credentialKey(new Headers({ authorization }), "acme");
-    const subject = { tenantId: ACME, tier: "professional", apiKeyId: randomUUID(), credential };
-    const limiter = new MemoryRateLimiter();
-    expect(passedOn(await call("acme.localhost:3000", authorization))).toBe(true);
+    const expected = credentialKey(new Headers({ host: "acme.localhost:3000", authorization }));
+    const passed = await call("acme.localhost:3000", { authorization, "x-tenant-credential-key": "forged" });
+    expect(passed.headers.get("x-middleware-next")).toBe("1");
+    expect(forwarded(passed, CREDENTIAL_KEY_HEADER)).toBe(expected);
 
-    for (let i = 0; i < 50; i++) await enforceRateLimit(subject, { limiter });
+    // No credential, no key: whatever the client sent is gone.
+    const anonymous = await call("acme.localhost:3000", { "x-tenant-credential-key": "forged" });
+    expect(forwarded(anonymous, CREDENTIAL_KEY_HEADER)).toBeNull();
+  });
+
+  it("the key the proxy hands on is the one a refusal is remembered under, which the request gate reads", async () => {
+    const authorization = `Bearer lak_${randomUUID()}`;
+    const passed = await call("acme.localhost:3000", { authorization });
+    const credential = forwarded(passed, CREDENTIAL_KEY_HEADER);
+    const subject = { tenantId: ACME, tier: "free", apiKeyId: randomUUID(), credential };
+    const limiter = new MemoryRateLimiter();
+    for (let i = 0; i < 10; i++) await enforceRateLimit(subject, { limiter });
     await expect(enforceRateLimit(subject, { limiter })).rejects.toBeInstanceOf(RateLimitedError);
 
-    const refused = await call("acme.localhost:3000", authorization);
-    expect(refused.status).toBe(429);
-    expect(refused.headers.get("content-type")).toBe("application/problem+json");
-    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
-    expect(refused.headers.get("x-ratelimit-limit")).toBe("50");
-    expect(refused.headers.get("x-ratelimit-remaining")).toBe("0");
-    expect(refused.headers.get("x-ratelimit-scope")).toBe("api_key");
-    expect(await refused.json()).toMatchObject({
-      status: 429,
-      type: "https://logiaccounting.dev/problems/rate-limited",
-    });
-
-    expect(passedOn(await call("acme.localhost:3000", `Bearer lak_${randomUUID()}`))).toBe(true);
-    expect(passedOn(await call("globex.localhost:3000", authorization))).toBe(true);
+    const standing = standingOf("/api/v1/customers", { host: "acme.localhost:3000", authorization });
+    expect(standing.kind).toBe("refused");
+    // The same credential on another workspace's host is another credential.
+    expect(standingOf("/api/v1/customers", { host: "globex.localhost:3000", authorization }).kind).toBe("clear");
   });
 });

@@ -3,13 +3,19 @@ import { describe, expect, it } from "vitest";
 import { RateLimitedError } from "@/lib/http/errors";
 import { MemoryRateLimiter, type RateLimitDecision, type RateLimiter } from "@/lib/rate-limit/limiter";
 import type { LimitSpec } from "@/lib/rate-limit/policy";
-import { credentialKey, enforceRateLimit, PROBE_MS, recentRefusal } from "@/lib/rate-limit/rate-limit";
+import {
+  credentialKey,
+  enforceRateLimit,
+  PROBE_MS,
+  rateLimitStanding,
+  recentRefusal,
+} from "@/lib/rate-limit/rate-limit";
 
 /**
- * A client that keeps calling after its 429 is answered from memory (proxy.ts asks
- * recentRefusal): no tenant lookup, no credential check, no limiter call — until the
- * window it was refused in ends. Then one call probes while the others are still refused.
- * Only the credential that was refused is affected.
+ * A client that keeps calling after its 429 is answered from memory (the request gate asks
+ * rateLimitStanding): no tenant lookup, no credential check, no limiter call — for about
+ * the time in which its budget frees a call. Then one call probes while the others are
+ * still refused. What is remembered is the budget; only credentials it refused are affected.
  */
 
 class CountingLimiter implements RateLimiter {
@@ -23,23 +29,44 @@ class CountingLimiter implements RateLimiter {
   async close() {}
 }
 
-const headersWith = (authorization: string) => new Headers({ authorization });
-const newCredential = (slug = "acme") => credentialKey(headersWith(`Bearer lak_${randomUUID()}`), slug);
+const request = (host: string, headers: Record<string, string>) => new Headers({ host, ...headers });
+const newKey = () => `Bearer lak_${randomUUID()}`;
+const newCredential = (host = "acme.localhost:3000") => credentialKey(request(host, { authorization: newKey() }));
 
-describe("refusals remembered per credential", () => {
+describe("the credential key", () => {
+  it("is the host, X-Tenant-ID and the credential; without a credential or a host there is none", () => {
+    const token = newKey();
+    const base = credentialKey(request("acme.localhost:3000", { authorization: token }));
+    expect(base).toMatch(/^[\w-]{43}$/);
+    expect(credentialKey(request("ACME.localhost:3000", { authorization: token }))).toBe(base);
+    expect(credentialKey(request("globex.localhost:3000", { authorization: token }))).not.toBe(base);
+    expect(credentialKey(request("acme.localhost:3000", { authorization: newKey() }))).not.toBe(base);
+    // The same credential on the root domain, addressed at two workspaces, is two credentials.
+    const viaHeader = (tenant: string) =>
+      credentialKey(request("localhost:3000", { authorization: token, "x-tenant-id": tenant }));
+    expect(viaHeader("a")).not.toBe(viaHeader("b"));
+    // A session's cookie counts when there is no Authorization header.
+    expect(credentialKey(request("acme.localhost:3000", { cookie: "s=1" }))).not.toBeNull();
+    expect(credentialKey(request("acme.localhost:3000", {}))).toBeNull();
+    expect(credentialKey(new Headers({ authorization: token }))).toBeNull();
+  });
+});
+
+describe("refusals remembered per budget", () => {
   it("after a 429, the same credential gets the same 429 from memory, without reaching the limiter", async () => {
     const limiter = new CountingLimiter(new MemoryRateLimiter());
     const credential = newCredential();
-    const subject = { tenantId: randomUUID(), tier: "professional", apiKeyId: randomUUID(), credential };
-    for (let i = 0; i < 50; i++) await enforceRateLimit(subject, { limiter });
+    // Free's limits with API access: the key's budget is 10 calls per 10 s.
+    const subject = { tenantId: randomUUID(), tier: "free", apiKeyId: randomUUID(), credential };
+    for (let i = 0; i < 9; i++) await enforceRateLimit(subject, { limiter });
     expect(recentRefusal(credential)).toBeNull();
-    await expect(enforceRateLimit(subject, { limiter })).rejects.toBeInstanceOf(RateLimitedError);
+    await enforceRateLimit(subject, { limiter }); // the budget's last call
     const callsSoFar = limiter.calls;
 
     const refusal = recentRefusal(credential);
     expect(refusal).toBeInstanceOf(RateLimitedError);
     expect(refusal!.headers).toMatchObject({
-      "x-ratelimit-limit": "50",
+      "x-ratelimit-limit": "10",
       "x-ratelimit-remaining": "0",
       "x-ratelimit-scope": "api_key",
     });
@@ -47,20 +74,52 @@ describe("refusals remembered per credential", () => {
     expect(limiter.calls).toBe(callsSoFar);
   });
 
+  it("the call that takes a budget's last slot is remembered at once; one with room left is not", async () => {
+    let now = 500_000;
+    const limiter = new MemoryRateLimiter({ now: () => now });
+    const credential = newCredential();
+    const subject = { tenantId: randomUUID(), tier: "free", credential };
+    for (let i = 0; i < 19; i++) await enforceRateLimit(subject, { limiter });
+    expect(rateLimitStanding(credential, now)).toEqual({ kind: "clear" });
+    await enforceRateLimit(subject, { limiter });
+    expect(rateLimitStanding(credential, now)).toMatchObject({ kind: "refused" });
+    // …and only for about the time the sliding window frees a call (Free: 10 s ÷ 20).
+    now += 500;
+    expect(rateLimitStanding(credential, now)).toEqual({ kind: "probe" });
+  });
+
   it("another key, another workspace's host and a session are not affected", async () => {
     const limiter = new MemoryRateLimiter();
-    const token = `Bearer lak_${randomUUID()}`;
-    const credential = credentialKey(headersWith(token), "acme");
+    const token = newKey();
+    const credential = credentialKey(request("acme.localhost:3000", { authorization: token }));
     const subject = { tenantId: randomUUID(), tier: "free", apiKeyId: randomUUID(), credential };
     for (let i = 0; i < 10; i++) await enforceRateLimit(subject, { limiter });
     await expect(enforceRateLimit(subject, { limiter })).rejects.toBeInstanceOf(RateLimitedError);
     expect(recentRefusal(credential)).toBeInstanceOf(RateLimitedError);
 
     expect(recentRefusal(newCredential())).toBeNull();
-    expect(recentRefusal(credentialKey(headersWith(token), "globex"))).toBeNull();
-    expect(recentRefusal(credentialKey(new Headers({ cookie: "s=1" }), "acme"))).toBeNull();
-    expect(credentialKey(new Headers(), "acme")).toBeNull();
-    expect(credentialKey(headersWith(token), null)).toBeNull();
+    expect(recentRefusal(credentialKey(request("globex.localhost:3000", { authorization: token })))).toBeNull();
+    expect(recentRefusal(credentialKey(request("acme.localhost:3000", { cookie: "s=1" })))).toBeNull();
+  });
+
+  it("four keys refused by their workspace's budget share one pause and send one probe, not four", async () => {
+    let now = 3_000_000;
+    const limiter = new MemoryRateLimiter({ now: () => now });
+    const tenantId = randomUUID();
+    const keys = Array.from({ length: 4 }, () => ({
+      tenantId,
+      tier: "free",
+      apiKeyId: randomUUID(),
+      credential: newCredential(),
+    }));
+    // The workspace's 20 calls, 5 per key (each key's own budget is 10): then every key is refused.
+    for (const key of keys) for (let i = 0; i < 5; i++) await enforceRateLimit(key, { limiter });
+    for (const key of keys) await expect(enforceRateLimit(key, { limiter })).rejects.toBeInstanceOf(RateLimitedError);
+    for (const key of keys) expect(rateLimitStanding(key.credential, now).kind).toBe("refused");
+
+    now += 500;
+    const standings = keys.map((key) => rateLimitStanding(key.credential, now).kind);
+    expect(standings).toEqual(["probe", "refused", "refused", "refused"]);
   });
 
   it("about when the sliding window frees a call, one call probes and the others wait for its outcome", async () => {
@@ -84,14 +143,12 @@ describe("refusals remembered per credential", () => {
     await expect(enforceRateLimit(subject, { limiter })).rejects.toBeInstanceOf(RateLimitedError);
     expect(recentRefusal(credential, now + 20)).toBeInstanceOf(RateLimitedError);
 
-    // …and in the next window the weighted count frees calls steadily: a probe passes and
-    // the refusal is forgotten, while the limiter still refuses what exceeds the window.
+    // …and in the next window the weighted count frees calls steadily: a probe passes, and
+    // since it took the only free slot, the credential is paused again right away.
     now = 1_010_001;
     expect(recentRefusal(credential, now)).toBeNull();
     await enforceRateLimit(subject, { limiter });
-    expect(recentRefusal(credential, now + 1)).toBeNull();
-    await expect(enforceRateLimit(subject, { limiter })).rejects.toBeInstanceOf(RateLimitedError);
-    expect(recentRefusal(credential, now + 2)).toBeInstanceOf(RateLimitedError);
+    expect(recentRefusal(credential, now + 1)).toBeInstanceOf(RateLimitedError);
   });
 
   it("a probe that never reports back does not block the credential for more than PROBE_MS", async () => {
