@@ -23,7 +23,13 @@ type Holder = { [KEY]?: Promise<MainConnection> };
 
 async function open(config: DatabaseConfig): Promise<MainConnection> {
   if (config.mode === "server") {
-    const pool = new Pool({ connectionString: config.databaseUrl, max: config.poolMax });
+    const pool = new Pool({
+      connectionString: config.databaseUrl,
+      max: config.poolMax,
+      idleTimeoutMillis: config.poolIdleMs,
+      // Idle connections do not keep a script's process alive.
+      allowExitOnIdle: true,
+    });
     installTenantBeginHook(pool);
     installStatementScope(pool);
     return { mode: "server", pool, sql: pgExecutor(pool), config };
