@@ -2,7 +2,7 @@
  * HTTP list route against an unscoped baseline route: GET /api/v1/invoices?limit=20 (tenant
  * context, scoped client: one tenant transaction + Prisma extension + Postgres RLS) against
  * GET /api/bench/invoices?limit=20 (the same tenant resolution, API key check and query, but
- * the unscoped client with a hand-written `where: { tenantId }`). One `next start`, one
+ * the unscoped client with a hand-written `where: { tenantId }`). One server (server.mjs), one
  * database, 100 tenants round-robin (each request its tenant's Host and API key),
  * alternating rounds of equal connections and duration. Goal: scoped ≥ 0.85× the baseline's
  * requests per second (median of the per-round ratios). Also reported: CPU ms per request of

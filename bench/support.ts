@@ -1,5 +1,5 @@
 /**
- * What several benches share: admin SQL on a throwaway connection, waiting for a `next start`
+ * What several benches share: admin SQL on a throwaway connection, waiting for a server
  * they spawned, and the machine's load average for the report.
  */
 import type { ChildProcess } from "node:child_process";

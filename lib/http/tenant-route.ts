@@ -47,7 +47,7 @@ export function tenantRoute<Params = Record<string, never>>(
     // Set once the request passed the rate limit: its X-RateLimit-* headers go on the answer.
     let rateLimit: ScopedDecision | null = null;
     try {
-      // proxy.ts answers a credential the rate limit refused moments ago; a refusal here is remembered.
+      // A refusal here is remembered under the key proxy.ts computed; the request gate answers the next calls.
       const credential = request.headers.get(CREDENTIAL_KEY_HEADER);
       const tenant = await hostTenant();
       if (!tenant) throw new NotFoundError("Workspace");

@@ -26,7 +26,7 @@ export interface RateLimitSubject {
   tier: string;
   /** The API key the request authenticated with, if any. */
   apiKeyId?: string | null;
-  /** credentialKey() of the request: a refusal is remembered for recentRefusal (proxy.ts). */
+  /** credentialKey() of the request (proxy.ts passes it on): a refusal is remembered under it for the request gate. */
   credential?: string | null;
 }
 
