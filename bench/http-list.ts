@@ -23,7 +23,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { adminQuery, waitForServer, loadAverage } from "./support";
+import { waitForServer, loadAverage, throwawayDatabase } from "./support";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3410);
 const ROOT = `localhost:${PORT}`;
@@ -318,16 +318,11 @@ async function main(): Promise<void> {
     SEED_DEMO: "",
   };
   if (admin) {
-    const name = `bench_http_${randomBytes(5).toString("hex")}`;
-    await adminQuery(admin, `CREATE DATABASE "${name}"`);
-    dropDatabase = async () => {
-      await adminQuery(admin, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    };
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    process.env.DATABASE_URL = url.toString();
+    const { name, url, drop } = await throwawayDatabase(admin, "bench_http");
+    dropDatabase = drop;
+    process.env.DATABASE_URL = url;
     Object.assign(serverEnv, {
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: url,
       AUTH_SECRET: randomBytes(33).toString("base64"),
       MIGRATE_ON_START: "1",
     });

@@ -15,13 +15,13 @@
  * else embedded PGlite in a temporary DATA_DIR.
  * Knobs: BENCH_TENANTS=100 BENCH_CALLS=1000 BENCH_ROUNDS=7 BENCH_CONCURRENCY=4
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { adminQuery } from "./support";
+import { throwawayDatabase } from "./support";
 
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 100);
 const CALLS = Number(process.env.BENCH_CALLS ?? 1000);
@@ -37,15 +37,10 @@ async function main(): Promise<void> {
   if (process.env.DATABASE_URL) {
     database = "PostgreSQL (DATABASE_URL)";
   } else if (admin) {
-    const name = `bench_${randomBytes(5).toString("hex")}`;
-    await adminQuery(admin, `CREATE DATABASE "${name}"`);
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    process.env.DATABASE_URL = url.toString();
+    const { name, url, drop } = await throwawayDatabase(admin);
+    process.env.DATABASE_URL = url;
     database = `PostgreSQL (fresh database ${name})`;
-    cleanup = async () => {
-      await adminQuery(admin, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    };
+    cleanup = drop;
   } else {
     const dir = mkdtempSync(join(tmpdir(), "bench-scoped-"));
     process.env.DATA_DIR = join(dir, "data");

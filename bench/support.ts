@@ -1,8 +1,9 @@
 /**
- * What several benches share: admin SQL on a throwaway connection, waiting for a server
- * they spawned, and the machine's load average for the report.
+ * What several benches share: admin SQL on a throwaway connection, a throwaway database,
+ * waiting for a server they spawned, and the machine's load average for the report.
  */
 import type { ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { loadavg } from "node:os";
 import pg from "pg";
 
@@ -15,6 +16,29 @@ export async function adminQuery(url: string, sql: string, params: unknown[] = [
   } finally {
     await client.end();
   }
+}
+
+export interface ThrowawayDatabase {
+  name: string;
+  /** The admin URL pointed at the new database. */
+  url: string;
+  /** Drops it, whoever is still connected. */
+  drop(): Promise<void>;
+}
+
+/** A new, empty database `<prefix>_<random>` on the admin URL's server. */
+export async function throwawayDatabase(admin: string, prefix = "bench"): Promise<ThrowawayDatabase> {
+  const name = `${prefix}_${randomBytes(5).toString("hex")}`;
+  await adminQuery(admin, `CREATE DATABASE "${name}"`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: async () => {
+      await adminQuery(admin, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    },
+  };
 }
 
 /** Waits until the server on `port` answers /api/health (≤ 2 min); fails at once if it exits. */
