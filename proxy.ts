@@ -4,6 +4,7 @@ import { verifyApiKey } from "@/lib/auth/api-keys";
 import { authSecret } from "@/lib/auth/secret";
 import { controlDb } from "@/lib/db/control";
 import { credentialKey } from "@/lib/rate-limit/rate-limit";
+import { yieldToOtherRequests } from "@/lib/rate-limit/request-gate";
 import { tenantDirectory } from "@/lib/tenancy/directory-instance";
 import { classifyHost, TENANT_SLUG_HEADER } from "@/lib/tenancy/hosts";
 import { isIpAllowed } from "@/lib/tenancy/ip-allow-list";
@@ -27,6 +28,8 @@ import {
  * 4. Pages are rewritten to app/[tenant]/…; /api/ stays at app/api/ with the tenant in headers.
  */
 export async function proxy(request: NextRequest): Promise<NextResponse | Response> {
+  // A rate-limited workspace's probe lets the requests in progress go first (request gate).
+  await yieldToOtherRequests();
   const tenantHeader = request.headers.get(TENANT_ID_HEADER);
   // Read before the x-tenant-* headers go: X-Tenant-ID is part of it.
   const credential = credentialKey(request.headers);

@@ -24,7 +24,9 @@
  * Knobs: BENCH_PORT=3420 BENCH_SECONDS=20 BENCH_ROUNDS=4 BENCH_B_RATE=8 BENCH_A_KEYS=4
  * BENCH_WARM_UP_SECONDS=15. Diagnostics: BENCH_TRACE=1 prints B's calls over 30 ms per phase
  * (epoch ms of the phase's start, offset, latency), this process's CPU per phase and the
- * server's stdout; BENCH_SERVER_NODE_OPTIONS is passed to the server (e.g. --trace-gc).
+ * server's stdout; BENCH_SERVER_NODE_OPTIONS is the server's NODE_OPTIONS, BENCH_SERVER_ARGS
+ * node flags before server.mjs (NODE_OPTIONS refuses some: --trace-gc, --cpu-prof
+ * --cpu-prof-dir=/tmp/prof); BENCH_RAW=file.json writes every B call's latency in order.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -170,6 +172,8 @@ async function tenantBWorks(b: BenchTenant, seconds: number) {
         .join(" "),
     );
   return {
+    startedAt: performance.timeOrigin + start,
+    raw: results.map((r) => Number(r.ms.toFixed(2))),
     calls: results.length,
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
@@ -270,7 +274,8 @@ async function main(): Promise<void> {
   let server: ChildProcess | undefined;
   try {
     const { a, b } = await seed();
-    server = spawn(process.execPath, ["server.mjs"], {
+    const nodeArgs = (process.env.BENCH_SERVER_ARGS ?? "").split(" ").filter(Boolean);
+    server = spawn(process.execPath, [...nodeArgs, "server.mjs"], {
       env: { ...serverEnv, PORT: String(PORT), NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? "" },
       stdio: ["ignore", process.env.BENCH_TRACE ? "inherit" : "ignore", "inherit"],
     });
@@ -363,8 +368,8 @@ async function main(): Promise<void> {
         limited: floods.reduce((n, f) => n + f.limited, 0),
       },
       rounds: {
-        alone: alone.map(({ latencies: _, ...r }) => r),
-        flooded: flooded.map(({ latencies: _, ...r }) => r),
+        alone: alone.map(({ latencies: _, raw: __, ...r }) => r),
+        flooded: flooded.map(({ latencies: _, raw: __, ...r }) => r),
         floods,
       },
       p50Ratio: 0,
@@ -404,6 +409,16 @@ async function main(): Promise<void> {
     );
     mkdirSync("bench/results", { recursive: true });
     writeFileSync("bench/results/noisy-neighbour.json", JSON.stringify(report, null, 2));
+    // Every B call's latency in order (BENCH_B_RATE calls/s from startedAt), for looking into a tail.
+    if (process.env.BENCH_RAW)
+      writeFileSync(
+        process.env.BENCH_RAW,
+        JSON.stringify({
+          bRate: B_RATE,
+          alone: alone.map(({ startedAt, raw }) => ({ startedAt, raw })),
+          flooded: flooded.map(({ startedAt, raw }) => ({ startedAt, raw })),
+        }),
+      );
   } finally {
     agent.destroy();
     if (server && server.exitCode === null) {

@@ -12,6 +12,7 @@ import { problemResponse } from "./problem";
 import { countApiCall } from "@/lib/usage/usage";
 import { enforceRateLimit, withRateLimitHeaders, type ScopedDecision } from "@/lib/rate-limit/rate-limit";
 import { CREDENTIAL_KEY_HEADER } from "@/lib/tenancy/proxy-headers";
+import { yieldToOtherRequests } from "@/lib/rate-limit/request-gate";
 
 /**
  * The one boundary wrapper for tenant API route handlers: it finds the tenant the proxy
@@ -49,9 +50,14 @@ export function tenantRoute<Params = Record<string, never>>(
     try {
       // A refusal here is remembered under the key proxy.ts computed; the request gate answers the next calls.
       const credential = request.headers.get(CREDENTIAL_KEY_HEADER);
+      // A rate-limited workspace's probe pauses at these checkpoints while other requests
+      // are in progress (lib/rate-limit/request-gate.ts); for every other call they are no-ops.
+      await yieldToOtherRequests();
       const tenant = await hostTenant();
       if (!tenant) throw new NotFoundError("Workspace");
+      await yieldToOtherRequests();
       const actor = await authenticate(request, tenant, options);
+      await yieldToOtherRequests();
       rateLimit = await enforceRateLimit({
         tenantId: tenant.id,
         tier: tenant.tier,
@@ -62,6 +68,7 @@ export function tenantRoute<Params = Record<string, never>>(
       if (request.nextUrl.pathname.startsWith("/api/v1/")) await countApiCall(tenant.id);
       if (options.feature) requireFeature(tenant, options.feature);
       const params = await segment.params;
+      await yieldToOtherRequests();
       const result = await runInTenantContext({ tenant: toContextTenant(tenant), actor }, () =>
         handler({ request, params, tenant, actor }),
       );

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { problemParts } from "@/lib/http/problem";
 import { SECURITY_HEADERS } from "@/lib/http/security-headers";
@@ -15,7 +16,12 @@ import { credentialKey, rateLimitStanding, type HeaderReader, type RateLimitStan
  * 2. A workspace's probe — the one call let through after a refusal to see whether its
  *    budget has room again — YIELDS: it starts when no other request is in progress (or
  *    after yieldMaxMs at the latest), one at a time. The workspaces within their limits go
- *    first; the one over its limit is served in the gaps.
+ *    first; the one over its limit is served in the gaps. A request that arrives while a
+ *    probe runs would share the event loop with the rest of it (a few milliseconds), so a
+ *    running probe also yields at its checkpoints (`yieldToOtherRequests()`: proxy.ts and
+ *    the steps of lib/http/tenant-route.ts, never inside a transaction): it pauses there
+ *    until the requests in progress are done. Starting and pausing together wait at most
+ *    yieldMaxMs per probe, so a busy server slows a flooding workspace but never starves it.
  *
  * Everything else passes at once. Installed on globalThis (instrumentation.ts) because
  * server.mjs is plain Node and the refusal memory lives in the app's bundle; both run in
@@ -60,6 +66,8 @@ export interface RequestGateStats {
   yielding: number;
   /** Probes waiting for a gap. */
   waiting: number;
+  /** Probes in progress, paused at a checkpoint until the others are done. */
+  paused: number;
 }
 
 interface WaitingProbe {
@@ -68,13 +76,61 @@ interface WaitingProbe {
   since: number;
 }
 
+/** What a running probe's checkpoints consult: when it arrived and its gate. */
+interface RunningProbe {
+  since: number;
+  pause(since: number): Promise<void> | undefined;
+}
+
+// On globalThis: proxy.ts and the route handlers may be bundled apart from the gate's module.
+const PROBE_STORAGE = Symbol.for("logiaccounting.requestGate.probe");
+const probeStorage = ((globalThis as Record<symbol, AsyncLocalStorage<RunningProbe> | undefined>)[PROBE_STORAGE] ??=
+  new AsyncLocalStorage<RunningProbe>());
+
+/**
+ * A running probe's checkpoint: resolves when no other request is in progress (or when the
+ * probe has waited yieldMaxMs in all). Anything else — not a probe, not behind server.mjs —
+ * goes on at once (undefined: nothing to await). Call it only where the request holds no
+ * database connection, lock or transaction: a paused probe must not hold up the others.
+ */
+export function yieldToOtherRequests(): Promise<void> | undefined {
+  const probe = probeStorage.getStore();
+  return probe?.pause(probe.since);
+}
+
 export function createRequestGate(options: RequestGateOptions = {}): RequestGate & { stats(): RequestGateStats } {
   const yieldMaxMs = options.yieldMaxMs ?? YIELD_MAX_MS;
   const now = options.now ?? Date.now;
   let inProgress = 0;
   let yielding = 0;
   const waiting: WaitingProbe[] = [];
+  const paused: { resume: () => void; until: number }[] = [];
   let timer: NodeJS.Timeout | null = null;
+  let pauseTimer: NodeJS.Timeout | null = null;
+
+  const pause = (since: number): Promise<void> | undefined => {
+    const until = since + yieldMaxMs;
+    if (inProgress === 0 || now() >= until) return undefined;
+    return new Promise<void>((resume) => {
+      paused.push({ resume, until });
+      resumePaused();
+    });
+  };
+
+  function resumePaused(): void {
+    for (let i = 0; i < paused.length;) {
+      if (inProgress === 0 || now() >= paused[i].until) paused.splice(i, 1)[0].resume();
+      else i++;
+    }
+    if (pauseTimer) clearTimeout(pauseTimer);
+    pauseTimer = null;
+    if (paused.length) {
+      const next = Math.min(...paused.map((p) => p.until));
+      // Outside the probe's context: the timer is the gate's, not the request's.
+      pauseTimer = probeStorage.exit(() => setTimeout(resumePaused, Math.max(1, next - now())));
+      pauseTimer.unref();
+    }
+  }
 
   const startProbe = (probe: WaitingProbe) => {
     // The client gave up while waiting: nothing to run.
@@ -84,10 +140,11 @@ export function createRequestGate(options: RequestGateOptions = {}): RequestGate
       yielding--;
       schedule();
     });
-    probe.run();
+    probeStorage.run({ since: probe.since, pause }, probe.run);
   };
 
   function schedule(): void {
+    if (paused.length && inProgress === 0) resumePaused();
     while (waiting.length) {
       const waited = now() - waiting[0].since;
       const gap = inProgress === 0 && yielding === 0;
@@ -126,7 +183,9 @@ export function createRequestGate(options: RequestGateOptions = {}): RequestGate
     });
     next();
   };
-  return Object.assign(gate, { stats: () => ({ inProgress, yielding, waiting: waiting.length }) });
+  return Object.assign(gate, {
+    stats: () => ({ inProgress, yielding, waiting: waiting.length, paused: paused.length }),
+  });
 }
 
 /** Makes the process's gate reachable for server.mjs (once per process, at start-up). */

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { MemoryRateLimiter } from "@/lib/rate-limit/limiter";
 import { credentialKey, enforceRateLimit } from "@/lib/rate-limit/rate-limit";
-import { createRequestGate, type RequestGate } from "@/lib/rate-limit/request-gate";
+import { createRequestGate, yieldToOtherRequests, type RequestGate } from "@/lib/rate-limit/request-gate";
 
 /**
  * The request gate in front of Next (server.mjs), over real HTTP: a credential the rate
@@ -128,7 +128,7 @@ describe("the request gate", () => {
     expect((await neighbour).status).toBe(200);
     expect((await probe).status).toBe(200);
     expect(reached.map((r) => r.url)).toEqual(["/api/slow", "/api/v1/customers"]);
-    expect(gate.stats()).toEqual({ inProgress: 0, yielding: 0, waiting: 0 });
+    expect(gate.stats()).toEqual({ inProgress: 0, yielding: 0, waiting: 0, paused: 0 });
   });
 
   it("a probe does not wait longer than yieldMaxMs for a gap", async () => {
@@ -148,5 +148,108 @@ describe("the request gate", () => {
     expect(gate.stats().inProgress).toBe(1); // the neighbour is still busy
     reached[0].release();
     await busy;
+  });
+
+  describe("a running probe's checkpoints (proxy.ts, the tenant route's steps)", () => {
+    /**
+     * An app whose flooding-workspace calls stop at a first step until the test lets them on,
+     * then pass one checkpoint (yieldToOtherRequests, as proxy.ts and tenantRoute do) and answer.
+     */
+    async function serveWithCheckpoint(gate: RequestGate) {
+      const events: string[] = [];
+      const steps: (() => void)[] = [];
+      const slow: (() => void)[] = [];
+      server = createServer((req, res) =>
+        gate(req, res, async () => {
+          if (req.url?.startsWith("/api/slow")) {
+            events.push("neighbour started");
+            slow.push(() => {
+              events.push("neighbour answered");
+              res.end("neighbour");
+            });
+            return;
+          }
+          events.push(`${req.url} step 1`);
+          await new Promise<void>((resolve) => steps.push(resolve));
+          const checkpoint = yieldToOtherRequests();
+          events.push(`${req.url} checkpoint ${checkpoint ? "pauses" : "passes"}`);
+          await checkpoint;
+          events.push(`${req.url} answered`);
+          res.end("from the app");
+        }),
+      );
+      server.keepAliveTimeout = 1;
+      await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+      return { port: (server.address() as AddressInfo).port, events, steps, slow };
+    }
+
+    it("a probe that is running pauses at its next checkpoint while another workspace's call is in progress", async () => {
+      let now = 7_000_000;
+      const gate = createRequestGate({ now: () => now, yieldMaxMs: 60_000 });
+      const { port, events, steps, slow } = await serveWithCheckpoint(gate);
+      const host = "acme.localhost:3000";
+      const { authorization } = await refusedCredential(host, () => now);
+      now += 500;
+
+      // The probe starts in a gap; a neighbour's call arrives while it is at its first step.
+      const probe = get(port, "/api/v1/customers", { host, authorization });
+      await expect.poll(() => steps.length).toBe(1);
+      const neighbour = get(port, "/api/slow", { host: "globex.localhost:3000" });
+      await expect.poll(() => slow.length).toBe(1);
+      steps[0]();
+      await expect.poll(() => gate.stats().paused).toBe(1);
+
+      slow[0]();
+      expect((await neighbour).status).toBe(200);
+      expect((await probe).status).toBe(200);
+      expect(events).toEqual([
+        "/api/v1/customers step 1",
+        "neighbour started",
+        "/api/v1/customers checkpoint pauses",
+        "neighbour answered",
+        "/api/v1/customers answered",
+      ]);
+      expect(gate.stats()).toEqual({ inProgress: 0, yielding: 0, waiting: 0, paused: 0 });
+    });
+
+    it("a probe's waits (to start and at checkpoints) add up to yieldMaxMs at most", async () => {
+      let now = 8_000_000;
+      const gate = createRequestGate({ now: () => now, yieldMaxMs: 40 });
+      const { port, events, steps, slow } = await serveWithCheckpoint(gate);
+      const host = "acme.localhost:3000";
+      const { authorization } = await refusedCredential(host, () => now);
+      now += 500;
+
+      const probe = get(port, "/api/v1/customers", { host, authorization });
+      await expect.poll(() => steps.length).toBe(1);
+      const neighbour = get(port, "/api/slow", { host: "globex.localhost:3000" });
+      await expect.poll(() => slow.length).toBe(1);
+      steps[0]();
+      await expect.poll(() => gate.stats().paused).toBe(1);
+      now += 40; // the gate's timer runs on the real clock; its check reads this one
+      expect((await probe).status).toBe(200);
+      expect(events.at(-1)).toBe("/api/v1/customers answered");
+      expect(gate.stats().inProgress).toBe(1); // the neighbour is still busy
+      slow[0]();
+      await neighbour;
+    });
+
+    it("calls that are not probes pass their checkpoints at once, whatever else is in progress", async () => {
+      const gate = createRequestGate({ yieldMaxMs: 60_000 });
+      const { port, events, steps, slow } = await serveWithCheckpoint(gate);
+      const neighbour = get(port, "/api/slow", { host: "globex.localhost:3000" });
+      await expect.poll(() => slow.length).toBe(1);
+      const call = get(port, "/api/v1/customers", {
+        host: "acme.localhost:3000",
+        authorization: `Bearer lak_${randomUUID()}`,
+      });
+      await expect.poll(() => steps.length).toBe(1);
+      steps[0]();
+      expect((await call).status).toBe(200);
+      expect(events).toContain("/api/v1/customers checkpoint passes");
+      expect(yieldToOtherRequests()).toBeUndefined(); // outside any request
+      slow[0]();
+      await neighbour;
+    });
   });
 });
