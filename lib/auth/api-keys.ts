@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { LRUCache } from "lru-cache";
 import { controlDb } from "@/lib/db/control";
 import { ValidationError } from "@/lib/http/errors";
 
@@ -61,15 +62,70 @@ export async function createApiKey(input: {
   return { id: row.id, name: row.name, prefix: row.prefix, secret };
 }
 
+/**
+ * How long a verified key's row is reused in this process: an API client calls many times a
+ * second, and each call was a database query to find the key. revokeApiKey drops the copy
+ * here at once; another server process stops accepting a revoked key within this TTL
+ * (docs/security.md). Only keys that exist are kept, and expiry is checked on every call.
+ */
+export const API_KEY_CACHE_TTL_MS = 1_000;
+
+interface KeyRow {
+  id: string;
+  tenantId: string;
+  name: string;
+  revokedAt: Date | null;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+interface KeyCache {
+  rows: LRUCache<string, { row: KeyRow; loadedAt: number }>;
+  /** Bumped by every revocation: a read that started before one is not kept. */
+  generation: number;
+}
+
+const KEY_CACHE = Symbol.for("logiaccounting.api-key-rows");
+
+// On globalThis: the proxy and the route bundles of one process share it, so a revocation clears both.
+function keyCache(): KeyCache {
+  const holder = globalThis as { [KEY_CACHE]?: KeyCache };
+  holder[KEY_CACHE] ??= { rows: new LRUCache({ max: 10_000 }), generation: 0 };
+  return holder[KEY_CACHE];
+}
+
+/** Forgets every cached key row of this process (tests; revokeApiKey forgets its key itself). */
+export function forgetApiKeys(): void {
+  const cache = keyCache();
+  cache.generation++;
+  cache.rows.clear();
+}
+
+async function keyRow(keyHash: string, now: number): Promise<KeyRow | null> {
+  const cache = keyCache();
+  const cached = cache.rows.get(keyHash);
+  if (cached && now - cached.loadedAt < API_KEY_CACHE_TTL_MS && now >= cached.loadedAt) return cached.row;
+  const generation = cache.generation;
+  const db = await controlDb();
+  const row = await db.apiKey.findUnique({
+    where: { keyHash },
+    select: { id: true, tenantId: true, name: true, revokedAt: true, expiresAt: true, lastUsedAt: true },
+  });
+  if (row && !row.revokedAt && generation === cache.generation) cache.rows.set(keyHash, { row, loadedAt: now });
+  else cache.rows.delete(keyHash);
+  return row;
+}
+
 /** The key's tenant and id, or null when unknown, revoked or expired. */
 export async function verifyApiKey(key: string): Promise<VerifiedApiKey | null> {
   if (!looksLikeApiKey(key)) return null;
-  const db = await controlDb();
-  const row = await db.apiKey.findUnique({ where: { keyHash: hashApiKey(key) } });
   const now = new Date();
+  const row = await keyRow(hashApiKey(key), now.getTime());
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
     // At most one write a minute per key, and the condition makes concurrent requests race harmlessly.
+    row.lastUsedAt = now;
+    const db = await controlDb();
     await db.apiKey.updateMany({
       where: {
         id: row.id,
@@ -97,5 +153,9 @@ export async function revokeApiKey(tenantId: string, id: string): Promise<boolea
     where: { id, tenantId, revokedAt: null },
     data: { revokedAt: new Date() },
   });
+  // The key stops working in this process at once (others: within API_KEY_CACHE_TTL_MS).
+  const cache = keyCache();
+  cache.generation++;
+  for (const [hash, { row }] of cache.rows.entries()) if (row.id === id) cache.rows.delete(hash);
   return count === 1;
 }

@@ -323,6 +323,14 @@ export class TenantDirectory implements TenantLookup {
     return { ...this.counters };
   }
 
+  /**
+   * Changes with every invalidation in this process (any tenant) and every clearLocal: caches
+   * kept beside the directory (lib/tenancy/tenants.ts) drop what they loaded before it changed.
+   */
+  get generation(): number {
+    return this.epoch;
+  }
+
   /** Cancels pending echo deletes and closes the shared connection. */
   async close(): Promise<void> {
     for (const timer of this.echoTimers) clearTimeout(timer);

@@ -1,4 +1,6 @@
+import { LRUCache } from "lru-cache";
 import { controlDb } from "@/lib/db/control";
+import { tenantDirectory } from "./directory-instance";
 import { effectiveFeatures } from "./features";
 
 /** What a tenant page needs to render: identity, status and branding. */
@@ -36,10 +38,19 @@ const DEFAULT_BRANDING = {
   faviconUrl: null,
 };
 
-/** Looks a tenant up by slug; only active tenants are served (others read as unknown). */
-export async function findActiveTenantBySlug(slug: string): Promise<TenantSummary | null> {
+/**
+ * How long a tenant's row (with settings, plan and overrides) is reused in this process.
+ * Every request of a workspace — each API call, each page — needs it; without the cache it
+ * was one database query per request. Writers call tenantDirectory().invalidateTenant
+ * after their commit, which drops every copy here at once; another server process sees
+ * the write within this TTL (docs/resolution.md). Feature overrides are evaluated per
+ * call, so an override still starts and expires on time.
+ */
+export const TENANT_SUMMARY_TTL_MS = 1_000;
+
+async function loadTenantBySlug(slug: string) {
   const db = await controlDb();
-  const tenant = await db.tenant.findUnique({
+  return db.tenant.findUnique({
     where: { slug },
     include: {
       settings: true,
@@ -47,6 +58,54 @@ export async function findActiveTenantBySlug(slug: string): Promise<TenantSummar
       features: { select: { featureKey: true, isEnabled: true, enabledAt: true, expiresAt: true } },
     },
   });
+}
+
+type TenantRow = Awaited<ReturnType<typeof loadTenantBySlug>>;
+
+interface CachedTenantRow {
+  row: TenantRow;
+  loadedAt: number;
+  /** tenantDirectory().generation when the read started: an invalidation since makes it stale. */
+  generation: number;
+}
+
+const SUMMARY_CACHE = Symbol.for("logiaccounting.tenant-summaries");
+type SummaryHolder = { [SUMMARY_CACHE]?: LRUCache<string, CachedTenantRow> };
+
+// On globalThis: pages, server actions and route bundles of one process share it (and the directory).
+function summaryCache(): LRUCache<string, CachedTenantRow> {
+  const holder = globalThis as SummaryHolder;
+  holder[SUMMARY_CACHE] ??= new LRUCache({ max: 5_000 });
+  return holder[SUMMARY_CACHE];
+}
+
+/** Forgets every cached tenant row of this process (tests; writers use invalidateTenant). */
+export function forgetTenantSummaries(): void {
+  summaryCache().clear();
+}
+
+async function tenantRowBySlug(slug: string): Promise<TenantRow> {
+  const cache = summaryCache();
+  const generation = tenantDirectory().generation;
+  const cached = cache.get(slug);
+  const now = Date.now();
+  if (
+    cached &&
+    cached.generation === generation &&
+    now - cached.loadedAt < TENANT_SUMMARY_TTL_MS &&
+    now >= cached.loadedAt
+  )
+    return cached.row;
+  const row = await loadTenantBySlug(slug);
+  // Unknown slugs are not kept: anyone can ask for any name, and the directory caches "unknown" already.
+  if (row) cache.set(slug, { row, loadedAt: now, generation });
+  else cache.delete(slug);
+  return row;
+}
+
+/** Looks a tenant up by slug; only active tenants are served (others read as unknown). */
+export async function findActiveTenantBySlug(slug: string): Promise<TenantSummary | null> {
+  const tenant = await tenantRowBySlug(slug);
   if (!tenant || tenant.status !== "active" || tenant.deletedAt) return null;
   const settings = tenant.settings;
   return {

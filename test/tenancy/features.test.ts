@@ -62,12 +62,15 @@ describe("feature overrides reach the workspace (PGlite, demo tenants)", () => {
     const { controlDb } = await import("@/lib/db/control");
     const { findActiveTenantBySlug } = await import("@/lib/tenancy/tenants");
     const { tenantFeature } = await import("@/lib/platform/tenant-features");
+    const { tenantDirectory } = await import("@/lib/tenancy/directory-instance");
     const db = await controlDb();
     expect((await findActiveTenantBySlug("globex"))?.features.inventory).toBe(false);
 
     await db.tenantFeature.create({
       data: { tenantId: GLOBEX, featureKey: "inventory", isEnabled: true, expiresAt: new Date(Date.now() + HOUR) },
     });
+    // Writers announce their change (the workspace row is kept for a moment in process).
+    await tenantDirectory().invalidateTenant(GLOBEX);
     expect((await findActiveTenantBySlug("globex"))?.features.inventory).toBe(true);
     expect(await tenantFeature(GLOBEX, "inventory")).toMatchObject({ enabled: true, source: "override" });
 
@@ -75,6 +78,7 @@ describe("feature overrides reach the workspace (PGlite, demo tenants)", () => {
       where: { tenantId_featureKey: { tenantId: GLOBEX, featureKey: "inventory" } },
       data: { expiresAt: new Date(Date.now() - 1000) },
     });
+    await tenantDirectory().invalidateTenant(GLOBEX);
     expect((await findActiveTenantBySlug("globex"))?.features.inventory).toBe(false);
     expect(await tenantFeature(GLOBEX, "inventory")).toMatchObject({
       enabled: false,
