@@ -125,6 +125,12 @@ interface RememberedRefusal {
   until: number;
   /** While a probe call is under way: until when the others are still refused. */
   probeUntil: number;
+  /**
+   * The last 429 given from memory, reused while its Retry-After still holds: a flooding
+   * client gets hundreds a second, and a fresh error (with its stack) for each was most of
+   * what the gate allocated — garbage that made the neighbours' calls wait for the GC.
+   */
+  answer?: { resetAt: number; retryAfter: number; error: RateLimitedError };
 }
 
 interface RefusalMemory {
@@ -182,14 +188,23 @@ export function rateLimitStanding(credential: string | null, now = Date.now()): 
   const budget = memory.credentials.get(credential);
   const remembered = budget === undefined ? undefined : memory.budgets.get(budget);
   if (!remembered) return CLEAR;
-  if (now < remembered.until) return { kind: "refused", error: rateLimitedError(remembered.decision, now) };
+  if (now < remembered.until)
+    return { kind: "refused", error: rememberedAnswer(remembered, remembered.decision.resetAt, now) };
   if (now < remembered.probeUntil)
-    return {
-      kind: "refused",
-      error: rateLimitedError({ ...remembered.decision, resetAt: remembered.probeUntil }, now),
-    };
+    return { kind: "refused", error: rememberedAnswer(remembered, remembered.probeUntil, now) };
   remembered.probeUntil = now + PROBE_MS;
   return PROBE;
+}
+
+/** The remembered refusal's 429 with the window ending at `resetAt`: the same error while its Retry-After holds. */
+function rememberedAnswer(remembered: RememberedRefusal, resetAt: number, now: number): RateLimitedError {
+  const decision = resetAt === remembered.decision.resetAt ? remembered.decision : { ...remembered.decision, resetAt };
+  const retryAfter = retryAfterSeconds(decision, now);
+  const answer = remembered.answer;
+  if (answer && answer.resetAt === resetAt && answer.retryAfter === retryAfter) return answer.error;
+  const error = rateLimitedError(decision, now);
+  remembered.answer = { resetAt, retryAfter, error };
+  return error;
 }
 
 const CLEAR: RateLimitStanding = { kind: "clear" };

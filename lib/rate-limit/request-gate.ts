@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import type { RateLimitedError } from "@/lib/http/errors";
 import { problemParts } from "@/lib/http/problem";
 import { SECURITY_HEADERS } from "@/lib/http/security-headers";
 import { isApiPath } from "@/lib/tenancy/resolver";
@@ -166,8 +167,8 @@ export function createRequestGate(options: RequestGateOptions = {}): RequestGate
   const gate: RequestGate = (request, response, next) => {
     const standing = standingOf(request.url, request.headers, now());
     if (standing.kind === "refused") {
-      const { status, headers, body } = problemParts(standing.error);
-      response.writeHead(status, { ...SECURITY_HEADERS, ...headers });
+      const { status, headers, body } = answerOf(standing.error);
+      response.writeHead(status, headers);
       response.end(body);
       return;
     }
@@ -186,6 +187,19 @@ export function createRequestGate(options: RequestGateOptions = {}): RequestGate
   return Object.assign(gate, {
     stats: () => ({ inProgress, yielding, waiting: waiting.length, paused: paused.length }),
   });
+}
+
+// The refusal memory hands out the same error while its Retry-After holds; so is its answer.
+const answers = new WeakMap<RateLimitedError, { status: number; headers: Record<string, string>; body: string }>();
+
+function answerOf(error: RateLimitedError) {
+  let answer = answers.get(error);
+  if (!answer) {
+    const { status, headers, body } = problemParts(error);
+    answer = { status, headers: { ...SECURITY_HEADERS, ...headers }, body };
+    answers.set(error, answer);
+  }
+  return answer;
 }
 
 /** Makes the process's gate reachable for server.mjs (once per process, at start-up). */

@@ -74,6 +74,24 @@ describe("refusals remembered per budget", () => {
     expect(limiter.calls).toBe(callsSoFar);
   });
 
+  it("a flooding client gets the same 429 while its Retry-After holds, and the right Retry-After after", async () => {
+    const now = 403_700; // 6.3 s before the key's window ends: Retry-After 7, then 6 from 404_000 on
+    const limiter = new MemoryRateLimiter({ now: () => now });
+    const credential = newCredential();
+    const subject = { tenantId: randomUUID(), tier: "free", apiKeyId: randomUUID(), credential };
+    for (let i = 0; i < 10; i++) await enforceRateLimit(subject, { limiter }); // the key's 10 per 10 s
+    const first = recentRefusal(credential, now)!;
+    // Nothing is built anew per refused call (the gate answers hundreds a second)…
+    expect(recentRefusal(credential, now)).toBe(first);
+    expect(first.retryAfterSeconds).toBe(7);
+    // …and what is reused still tells the truth: Retry-After follows the clock.
+    expect(recentRefusal(credential, now + 299)).toBe(first);
+    const later = recentRefusal(credential, now + 300)!;
+    expect(later).not.toBe(first);
+    expect(later.retryAfterSeconds).toBe(6);
+    expect(recentRefusal(credential, now + 900)).toBe(later);
+  });
+
   it("the call that takes a budget's last slot is remembered at once; one with room left is not", async () => {
     let now = 500_000;
     const limiter = new MemoryRateLimiter({ now: () => now });
