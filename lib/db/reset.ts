@@ -10,6 +10,9 @@ const CLIENT_KEYS = [
   "logiaccounting.tenant-plane-client",
   "logiaccounting.scoped-tenant-client",
   "logiaccounting.tenant-directory",
+  // Rows kept for a second (lib/tenancy/tenants.ts, lib/auth/api-keys.ts) belong to the old database.
+  "logiaccounting.tenant-summaries",
+  "logiaccounting.api-key-rows",
 ];
 
 export async function resetDatabaseClients(): Promise<void> {

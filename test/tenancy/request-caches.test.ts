@@ -223,3 +223,29 @@ describe("the API key row kept for a moment", () => {
     expect(await lastUsed()).toBe(start + 61_000);
   });
 });
+
+describe("another database", () => {
+  it("rows kept from the previous database are not served after resetDatabaseClients", async () => {
+    const { db, tenants, keys } = await modules();
+    const owner = await db.membership.findFirstOrThrow({ where: { tenantId: GLOBEX, role: "owner" } });
+    const key = await keys.createApiKey({ tenantId: GLOBEX, name: "old database", createdById: owner.userId });
+    // The clock stands still: opening the new database takes longer than the rows' TTL.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    await db.tenant.update({ where: { id: GLOBEX }, data: { name: "Globex of the old database" } });
+    tenants.forgetTenantSummaries();
+    expect((await tenants.findActiveTenantBySlug("globex"))?.name).toBe("Globex of the old database");
+    expect(await keys.verifyApiKey(key.secret)).not.toBeNull();
+
+    const { resetDatabaseClients } = await import("@/lib/db/reset");
+    const { prepareDatabase } = await import("@/lib/tenancy/startup");
+    await resetDatabaseClients();
+    const previous = dataDir;
+    dataDir = mkdtempSync(join(tmpdir(), "request-caches-test-"));
+    process.env.DATA_DIR = dataDir;
+    rmSync(previous, { recursive: true, force: true });
+    await prepareDatabase();
+    // Same demo ids in the new database, within the TTL: what answers must be the new database.
+    expect((await tenants.findActiveTenantBySlug("globex"))?.name).not.toBe("Globex of the old database");
+    expect(await keys.verifyApiKey(key.secret)).toBeNull();
+  });
+});
