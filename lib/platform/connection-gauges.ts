@@ -1,14 +1,17 @@
 import { mainConnection } from "@/lib/db/connection";
+import { requestGateStats, type RequestGateStats } from "@/lib/rate-limit/request-gate";
 import { tenantPlaneGauges, type PlaneGauges } from "@/lib/tenancy/isolation/planes";
 
 export interface ConnectionGaugesReport {
   main: { mode: "server" | "embedded"; total: number; idle: number; waiting: number; max: number };
   tenants: PlaneGauges;
   process: { rssBytes: number; heapUsedBytes: number };
+  /** The request gate in front of Next (server.mjs); null when there is none. */
+  requestGate: RequestGateStats | null;
   at: string;
 }
 
-/** What a platform admin (or a scraper) reads to see connection use: main pool + per-tenant planes. */
+/** What a platform admin (or a scraper) reads to see connection use: main pool + per-tenant planes, and the request gate. */
 export async function connectionGauges(): Promise<ConnectionGaugesReport> {
   const connection = await mainConnection();
   const main =
@@ -26,6 +29,7 @@ export async function connectionGauges(): Promise<ConnectionGaugesReport> {
     main,
     tenants: await tenantPlaneGauges(),
     process: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
+    requestGate: requestGateStats(),
     at: new Date().toISOString(),
   };
 }

@@ -207,3 +207,9 @@ export function installRequestGate(): void {
   const holder = globalThis as Record<symbol, unknown>;
   holder[REQUEST_GATE] ??= createRequestGate();
 }
+
+/** The process's gate's counters, or null when no gate runs in front of Next (`next dev`, plain `next start`). */
+export function requestGateStats(): RequestGateStats | null {
+  const gate = (globalThis as Record<symbol, unknown>)[REQUEST_GATE] as { stats?: () => RequestGateStats } | undefined;
+  return gate?.stats ? gate.stats() : null;
+}

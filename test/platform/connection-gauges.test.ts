@@ -33,4 +33,18 @@ describeIsolation("connection gauges", (db) => {
     expect(after.tenants.databases.connections).toBeLessThanOrEqual(after.tenants.databases.budget);
     expect(after.process.rssBytes).toBeGreaterThan(0);
   });
+
+  it("report the request gate's counters when server.mjs runs one, and say so when none runs", async () => {
+    const { installRequestGate, REQUEST_GATE } = await import("@/lib/rate-limit/request-gate");
+    const holder = globalThis as Record<symbol, unknown>;
+    const installed = holder[REQUEST_GATE];
+    delete holder[REQUEST_GATE];
+    try {
+      expect((await connectionGauges()).requestGate).toBeNull();
+      installRequestGate();
+      expect((await connectionGauges()).requestGate).toEqual({ inProgress: 0, yielding: 0, waiting: 0, paused: 0 });
+    } finally {
+      holder[REQUEST_GATE] = installed;
+    }
+  });
 });

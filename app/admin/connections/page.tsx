@@ -43,6 +43,21 @@ export default async function AdminConnectionsPage() {
           { label: "Evicted", value: db.evictions },
         ]}
       />
+      <h2 className="mt-6 text-lg font-semibold">Request gate</h2>
+      {g.requestGate ? (
+        <Details
+          items={[
+            { label: "Requests in progress", value: g.requestGate.inProgress },
+            { label: "Rate-limited probes running", value: g.requestGate.yielding },
+            { label: "Probes paused for other requests", value: g.requestGate.paused },
+            { label: "Probes waiting for a gap", value: g.requestGate.waiting },
+          ]}
+        />
+      ) : (
+        <p className="mt-2 text-sm text-slate-600">
+          Not running: this server was not started with server.mjs (npm start), so refusals go through the route.
+        </p>
+      )}
       <h2 className="mt-6 text-lg font-semibold">Process</h2>
       <Details
         items={[
