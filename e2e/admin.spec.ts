@@ -165,6 +165,8 @@ test("the admin API lists, validates and refuses cross-site writes", async ({ pa
   const report = await gauges.json();
   expect(report.main.mode).toBe("embedded");
   expect(report.tenants.databases.connections).toBeLessThanOrEqual(report.tenants.databases.budget);
+  // server.mjs runs the request gate; this very request is one of those in progress.
+  expect(report.requestGate.inProgress).toBeGreaterThanOrEqual(1);
 
   const missing = await api.get(`http://${root}/api/v1/admin/tenants/00000000-0000-4000-8000-000000000000`);
   expect(missing.status()).toBe(404);
