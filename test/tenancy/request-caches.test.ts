@@ -157,7 +157,7 @@ describe("the API key row kept for a moment", () => {
         await revoke;
         return row;
       });
-    }) as typeof db.apiKey.findUnique);
+    }) as unknown as typeof db.apiKey.findUnique);
     try {
       // That one check saw the key before it was revoked; the next one must not reuse it.
       expect(await keys.verifyApiKey(key.secret)).toMatchObject({ id: key.id });
