@@ -183,23 +183,30 @@ describe("the request gate", () => {
       return { port: (server.address() as AddressInfo).port, events, steps, slow };
     }
 
-    it("a probe that is running pauses at its next checkpoint while another workspace's call is in progress", async () => {
-      let now = 7_000_000;
-      const gate = createRequestGate({ now: () => now, yieldMaxMs: 60_000 });
+    /**
+     * A flooding workspace's probe that started in a gap and a neighbour's call that arrived
+     * while the probe was at its first step: the probe is now paused at its checkpoint.
+     */
+    async function probePausedForNeighbour(yieldMaxMs: number, start: number) {
+      const clock = { now: start };
+      const gate = createRequestGate({ now: () => clock.now, yieldMaxMs });
       const { port, events, steps, slow } = await serveWithCheckpoint(gate);
       const host = "acme.localhost:3000";
-      const { authorization } = await refusedCredential(host, () => now);
-      now += 500;
-
-      // The probe starts in a gap; a neighbour's call arrives while it is at its first step.
+      const { authorization } = await refusedCredential(host, () => clock.now);
+      clock.now += 500;
       const probe = get(port, "/api/v1/customers", { host, authorization });
       await expect.poll(() => steps.length).toBe(1);
       const neighbour = get(port, "/api/slow", { host: "globex.localhost:3000" });
       await expect.poll(() => slow.length).toBe(1);
       steps[0]();
       await expect.poll(() => gate.stats().paused).toBe(1);
+      return { clock, gate, events, probe, neighbour, finishNeighbour: () => slow[0]() };
+    }
 
-      slow[0]();
+    it("a probe that is running pauses at its next checkpoint while another workspace's call is in progress", async () => {
+      const { gate, events, probe, neighbour, finishNeighbour } = await probePausedForNeighbour(60_000, 7_000_000);
+
+      finishNeighbour();
       expect((await neighbour).status).toBe(200);
       expect((await probe).status).toBe(200);
       expect(events).toEqual([
@@ -213,24 +220,12 @@ describe("the request gate", () => {
     });
 
     it("a probe's waits (to start and at checkpoints) add up to yieldMaxMs at most", async () => {
-      let now = 8_000_000;
-      const gate = createRequestGate({ now: () => now, yieldMaxMs: 40 });
-      const { port, events, steps, slow } = await serveWithCheckpoint(gate);
-      const host = "acme.localhost:3000";
-      const { authorization } = await refusedCredential(host, () => now);
-      now += 500;
-
-      const probe = get(port, "/api/v1/customers", { host, authorization });
-      await expect.poll(() => steps.length).toBe(1);
-      const neighbour = get(port, "/api/slow", { host: "globex.localhost:3000" });
-      await expect.poll(() => slow.length).toBe(1);
-      steps[0]();
-      await expect.poll(() => gate.stats().paused).toBe(1);
-      now += 40; // the gate's timer runs on the real clock; its check reads this one
+      const { clock, gate, events, probe, neighbour, finishNeighbour } = await probePausedForNeighbour(40, 8_000_000);
+      clock.now += 40; // the gate's timer runs on the real clock; its check reads this one
       expect((await probe).status).toBe(200);
       expect(events.at(-1)).toBe("/api/v1/customers answered");
       expect(gate.stats().inProgress).toBe(1); // the neighbour is still busy
-      slow[0]();
+      finishNeighbour();
       await neighbour;
     });
 

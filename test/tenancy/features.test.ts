@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { effectiveFeatures, featureStates, FEATURE_KEYS, isFeatureOn } from "@/lib/tenancy/features";
+import { withDemoDatabase } from "../support/demo-database";
 
 const NOW = new Date("2026-11-27T12:00:00Z");
 const HOUR = 3_600_000;
@@ -41,22 +39,8 @@ describe("feature flags", () => {
 });
 
 describe("feature overrides reach the workspace (PGlite, demo tenants)", () => {
-  let dataDir: string;
+  withDemoDatabase("features-test");
   const GLOBEX = "a0000000-0000-4000-8000-0000000910be";
-
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), "features-test-"));
-    process.env.DATA_DIR = dataDir;
-    delete process.env.DATABASE_URL;
-    const { prepareDatabase } = await import("@/lib/tenancy/startup");
-    await prepareDatabase();
-  });
-
-  afterAll(async () => {
-    const { resetDatabaseClients } = await import("@/lib/db/reset");
-    await resetDatabaseClients();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
 
   it("globex (Free) gets inventory from an override, loses it when the override expires", async () => {
     const { controlDb } = await import("@/lib/db/control");

@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { withDemoDatabase } from "../support/demo-database";
 
 /**
  * The two per-request lookups kept for a moment in process — a workspace's row (with
@@ -13,21 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
  */
 
 const GLOBEX = "a0000000-0000-4000-8000-0000000910be";
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "request-caches-test-"));
-  process.env.DATA_DIR = dataDir;
-  delete process.env.DATABASE_URL;
-  const { prepareDatabase } = await import("@/lib/tenancy/startup");
-  await prepareDatabase();
-});
-
-afterAll(async () => {
-  const { resetDatabaseClients } = await import("@/lib/db/reset");
-  await resetDatabaseClients();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const database = withDemoDatabase("request-caches-test");
 
 afterEach(() => {
   vi.useRealTimers();
@@ -236,14 +220,7 @@ describe("another database", () => {
     expect((await tenants.findActiveTenantBySlug("globex"))?.name).toBe("Globex of the old database");
     expect(await keys.verifyApiKey(key.secret)).not.toBeNull();
 
-    const { resetDatabaseClients } = await import("@/lib/db/reset");
-    const { prepareDatabase } = await import("@/lib/tenancy/startup");
-    await resetDatabaseClients();
-    const previous = dataDir;
-    dataDir = mkdtempSync(join(tmpdir(), "request-caches-test-"));
-    process.env.DATA_DIR = dataDir;
-    rmSync(previous, { recursive: true, force: true });
-    await prepareDatabase();
+    await database.moveToNewDatabase();
     // Same demo ids in the new database, within the TTL: what answers must be the new database.
     expect((await tenants.findActiveTenantBySlug("globex"))?.name).not.toBe("Globex of the old database");
     expect(await keys.verifyApiKey(key.secret)).toBeNull();
