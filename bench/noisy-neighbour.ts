@@ -296,6 +296,7 @@ async function main(): Promise<void> {
     SEED_DEMO: "",
     RATE_LIMIT_SCALE: "1",
     REDIS_URL: process.env.BENCH_REDIS_URL ?? "",
+    SERVER_WORKERS: process.env.BENCH_SERVER_WORKERS ?? "",
     UPSTASH_REDIS_REST_URL: "",
     UPSTASH_REDIS_REST_TOKEN: "",
   };

@@ -1,0 +1,25 @@
+import type { Placement, PlacementOptions } from "./placement.mjs";
+
+export interface FrontOptions {
+  /** Public port (0: any free one, see Front.port). */
+  port: number;
+  hostname?: string;
+  workers: number;
+  /** A script that listens on 127.0.0.1 and reports { type: "listening", port } over IPC. */
+  workerScript: string;
+  env?: NodeJS.ProcessEnv;
+  execArgv?: string[];
+  placement?: Omit<PlacementOptions, "workers">;
+  log?: (line: string) => void;
+}
+
+export interface Front {
+  readonly port: number;
+  readonly placement: Placement;
+  /** Pids of the workers by index (null while one restarts). */
+  workerPids(): (number | null)[];
+  stop(): Promise<void>;
+}
+
+export declare function multiWorkerProblem(env: Record<string, string | undefined>): string | null;
+export declare function startFront(options: FrontOptions): Promise<Front>;
