@@ -10,6 +10,8 @@ export interface FrontOptions {
   env?: NodeJS.ProcessEnv;
   execArgv?: string[];
   placement?: Omit<PlacementOptions, "workers">;
+  /** Niceness of the overflow worker (default OVERFLOW_NICENESS). */
+  overflowNiceness?: number;
   log?: (line: string) => void;
 }
 
@@ -21,5 +23,7 @@ export interface Front {
   stop(): Promise<void>;
 }
 
+/** Niceness of the overflow worker's threads (10, as `nice` uses by default). */
+export declare const OVERFLOW_NICENESS: number;
 export declare function multiWorkerProblem(env: Record<string, string | undefined>): string | null;
 export declare function startFront(options: FrontOptions): Promise<Front>;

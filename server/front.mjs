@@ -9,7 +9,9 @@
 // public port), so TRUSTED_PROXY_HOPS and Auth.js's URLs mean the same with or without
 // the front. Hop-by-hop headers stop here, in both directions (RFC 9110 §7.6.1).
 import { fork } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { Agent, createServer, request as httpRequest } from "node:http";
+import { setPriority } from "node:os";
 import { createPlacement } from "./placement.mjs";
 
 const HOP_BY_HOP = new Set([
@@ -23,6 +25,31 @@ const HOP_BY_HOP = new Set([
   "transfer-encoding",
   "upgrade",
 ]);
+
+/**
+ * The overflow worker's niceness: when the machine is busy, the workspaces within their
+ * limits get the CPU first and the quarantined ones the rest (as the request gate lets a
+ * probe wait for a gap). 10 is what `nice` uses by default; an unprivileged process may
+ * always lower its own children's priority.
+ */
+export const OVERFLOW_NICENESS = 10;
+
+/** Every thread of a process (V8's and libuv's helpers too: Linux sets priority per thread). */
+function lowerPriority(pid, niceness) {
+  let threads = [pid];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`).map(Number);
+  } catch {
+    // Not Linux: setpriority applies to the whole process there.
+  }
+  for (const thread of threads) {
+    try {
+      setPriority(thread, niceness);
+    } catch {
+      // A thread that has just exited.
+    }
+  }
+}
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS"]);
 const RESTART_DELAY_MS = 1_000;
@@ -92,6 +119,7 @@ export async function startFront({
   env = process.env,
   execArgv = process.execArgv,
   placement: placementOptions = {},
+  overflowNiceness = OVERFLOW_NICENESS,
   log = (line) => console.log(line),
 }) {
   const placement = createPlacement({
@@ -121,6 +149,7 @@ export async function startFront({
     const ready = new Promise((resolve, reject) => {
       child.on("message", (message) => {
         if (message && message.type === "listening" && Number.isInteger(message.port)) {
+          if (index === placement.overflow) lowerPriority(child.pid, overflowNiceness);
           slot.port = message.port;
           resolve();
         }

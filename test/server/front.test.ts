@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { multiWorkerProblem, startFront, type Front } from "../../server/front.mjs";
+import { multiWorkerProblem, OVERFLOW_NICENESS, startFront, type Front } from "../../server/front.mjs";
 
 /**
  * The front of a multi-worker server (server/front.mjs), over real HTTP with real worker
@@ -169,6 +170,20 @@ describe("the front of several workers", () => {
     expect(echo(await call(front.port, { host: "quiet.example.test" })).worker).toBe(before.get("quiet.example.test"));
     expect(echo(await call(front.port, { host: "acme.example.test" })).worker).toBe(before.get("acme.example.test"));
     expect(logged.some((line) => line.includes("noisy.example.test keeps hitting its rate limit"))).toBe(true);
+  });
+
+  it("runs the overflow worker, every thread of it, at a lower CPU priority than the regular one", () => {
+    const [regular, overflow] = front.workerPids();
+    // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice value.
+    const niceness = (pid: number | null) =>
+      readdirSync(`/proc/${pid}/task`).map((thread) => {
+        const stat = readFileSync(`/proc/${pid}/task/${thread}/stat`, "utf8");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+      });
+    expect(new Set(niceness(regular))).toEqual(new Set([0]));
+    const overflowThreads = niceness(overflow);
+    expect(overflowThreads.length).toBeGreaterThan(1);
+    expect(new Set(overflowThreads)).toEqual(new Set([OVERFLOW_NICENESS]));
   });
 
   it("answers 502 when a worker dies mid-request, serves its hosts elsewhere meanwhile and starts it again", async () => {

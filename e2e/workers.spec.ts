@@ -1,0 +1,127 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { expect, test, type APIResponse, type Page } from "@playwright/test";
+import { createPostgresDatabase, dropPostgresDatabase } from "../test/support/databases";
+import { freePort, redisAvailable, testRedis, type TestRedis } from "../test/support/redis";
+import { keepScreenshot } from "./support/browser";
+
+/**
+ * The production server with SERVER_WORKERS=2 (server.mjs → server/front.mjs, decision 0016):
+ * a front process and two app workers on a real PostgreSQL database and a real Redis, with
+ * the real rate limits. A browser works through the front as through a single server, and a
+ * workspace flooding the API is moved to the overflow worker without getting a fresh budget
+ * there (the limits live in Redis), while the other workspaces keep being answered.
+ */
+
+const PASSWORD = "demo-Passw0rd!";
+const FREE_LIMIT = 20;
+
+test.describe.configure({ mode: "serial" });
+test.afterEach(keepScreenshot);
+
+let port: number;
+let server: ChildProcess | undefined;
+let serverLog = "";
+let redis: TestRedis | undefined;
+let database: { name: string; url: string } | undefined;
+
+test.beforeAll(async () => {
+  test.skip(!process.env.TEST_DATABASE_URL || !redisAvailable, "needs PostgreSQL (TEST_DATABASE_URL) and redis-server");
+  test.setTimeout(240_000);
+  port = await freePort();
+  redis = await testRedis();
+  database = await createPostgresDatabase();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    PORT: String(port),
+    ROOT_DOMAIN: `localhost:${port}`,
+    SERVER_WORKERS: "2",
+    DATABASE_URL: database.url,
+    MIGRATE_ON_START: "1",
+    SEED_DEMO: "1",
+    REDIS_URL: redis.url,
+    RATE_LIMIT_SCALE: "1",
+    AUTH_SECRET: randomBytes(33).toString("base64"),
+  };
+  for (const name of ["E2E_PID_FILE", "UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "HOSTNAME", "DATA_DIR"])
+    delete env[name];
+  server = spawn(process.execPath, ["server.mjs"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  server.stdout?.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
+  server.stderr?.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
+  for (let i = 0; i < 400; i++) {
+    if (server.exitCode !== null) throw new Error(`server with two workers exited:\n${serverLog}`);
+    if (serverLog.includes("(front of 2 workers)")) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`server with two workers did not start:\n${serverLog}`);
+});
+
+test.afterAll(async () => {
+  if (server && server.exitCode === null) {
+    const exited = new Promise((resolve) => server!.once("exit", resolve));
+    server.kill("SIGTERM");
+    await exited;
+  }
+  // Both workers are gone with the front: nothing holds a connection to the database.
+  if (database) await dropPostgresDatabase(database.name);
+  await redis?.stop();
+});
+
+async function signIn(page: Page, tenant: string, email: string): Promise<void> {
+  await page.goto(`http://${tenant}.localhost:${port}/sign-in`);
+  await page.getByLabel("E-mail", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByTestId("signed-in-as")).toContainText(email);
+}
+
+/** `count` API calls at once with the page's session cookie (Node reaches *.localhost by IP). */
+async function apiCalls(page: Page, tenant: string, count: number): Promise<APIResponse[]> {
+  const host = `${tenant}.localhost:${port}`;
+  const cookie = (await page.context().cookies(`http://${host}`)).map((c) => `${c.name}=${c.value}`).join("; ");
+  return Promise.all(
+    Array.from({ length: count }, () =>
+      page.request.get(`http://127.0.0.1:${port}/api/v1/tenant`, { headers: { host, cookie } }),
+    ),
+  );
+}
+
+test("a browser signs in and works through the front as through a single server", async ({ page }) => {
+  await signIn(page, "acme", "alice@acme.test");
+  await page.goto(`http://acme.localhost:${port}/invoices`);
+  await expect(page.getByRole("heading", { name: "Invoices" })).toBeVisible();
+  // The session cookie is the worker's, host-only, passed through untouched.
+  const cookies = await page.context().cookies(`http://acme.localhost:${port}`);
+  expect(cookies.some((cookie) => cookie.httpOnly && cookie.domain === "acme.localhost")).toBe(true);
+});
+
+test("a flooding workspace moves to the overflow worker, keeps its Redis budget, and the others are answered", async ({
+  browser,
+}) => {
+  const globex = await browser.newPage();
+  const acme = await browser.newPage();
+  await signIn(globex, "globex", "bob@globex.test");
+  await signIn(acme, "acme", "alice@acme.test");
+
+  const flood = await apiCalls(globex, "globex", FREE_LIMIT + 15);
+  const refused = flood.filter((r) => r.status() === 429).length;
+  expect(refused).toBeGreaterThanOrEqual(10);
+  await expect
+    .poll(() => serverLog)
+    .toContain("[front] globex.localhost keeps hitting its rate limit: served by the overflow worker 1");
+
+  // On the overflow worker the budget is the same one (Redis): still refused, not refilled.
+  const afterMove = await apiCalls(globex, "globex", 5);
+  expect(afterMove.map((r) => r.status())).toEqual([429, 429, 429, 429, 429]);
+  expect((await afterMove[0].json()) as { type: string }).toMatchObject({
+    type: "https://logiaccounting.dev/problems/rate-limited",
+  });
+
+  // acme, on its own worker, is answered as before.
+  const calm = await apiCalls(acme, "acme", 5);
+  expect(calm.map((r) => r.status())).toEqual([200, 200, 200, 200, 200]);
+  await globex.close();
+  await acme.close();
+});
