@@ -20,7 +20,8 @@
  * Database: BENCH_ADMIN_URL (or TEST_DATABASE_URL) → a fresh PostgreSQL database, dropped at
  * the end; else PGlite in a temporary DATA_DIR. Rate-limit store: in process, or Redis with
  * BENCH_REDIS_URL (passed to the server as REDIS_URL).
- * The server is server.mjs, as `npm start` runs it (request gate in front of Next).
+ * The server is server.mjs, as `npm start` runs it (request gate in front of Next), or with
+ * BENCH_SERVER_WORKERS=N its front and N workers (decision 0016; needs BENCH_REDIS_URL).
  * Knobs: BENCH_PORT=3420 BENCH_SECONDS=20 BENCH_ROUNDS=8 BENCH_B_RATE=8 BENCH_A_KEYS=4
  * BENCH_WARM_UP_SECONDS=15. Diagnostics: BENCH_TRACE=1 prints B's calls over 30 ms per phase
  * (epoch ms of the phase's start, offset, latency), this process's CPU per phase and the

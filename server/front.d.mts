@@ -1,3 +1,4 @@
+import type { Gaps, GapOptions } from "./gaps.mjs";
 import type { Placement, PlacementOptions } from "./placement.mjs";
 
 export interface FrontOptions {
@@ -10,6 +11,8 @@ export interface FrontOptions {
   env?: NodeJS.ProcessEnv;
   execArgv?: string[];
   placement?: Omit<PlacementOptions, "workers">;
+  /** How quarantined hosts' calls wait for gaps (server/gaps.mjs). */
+  gaps?: GapOptions;
   /** Niceness of the overflow worker (default OVERFLOW_NICENESS). */
   overflowNiceness?: number;
   log?: (line: string) => void;
@@ -18,6 +21,7 @@ export interface FrontOptions {
 export interface Front {
   readonly port: number;
   readonly placement: Placement;
+  readonly gaps: Gaps;
   /** Pids of the workers by index (null while one restarts). */
   workerPids(): (number | null)[];
   stop(): Promise<void>;

@@ -12,6 +12,7 @@ import { fork } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { Agent, createServer, request as httpRequest } from "node:http";
 import { setPriority } from "node:os";
+import { createGaps } from "./gaps.mjs";
 import { createPlacement } from "./placement.mjs";
 
 const HOP_BY_HOP = new Set([
@@ -120,6 +121,7 @@ export async function startFront({
   execArgv = process.execArgv,
   placement: placementOptions = {},
   overflowNiceness = OVERFLOW_NICENESS,
+  gaps: gapOptions = {},
   log = (line) => console.log(line),
 }) {
   const placement = createPlacement({
@@ -132,6 +134,7 @@ export async function startFront({
       ),
     ...placementOptions,
   });
+  const gaps = createGaps(gapOptions);
   const agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
   /** index → { child, port | null } */
   const pool = [];
@@ -176,13 +179,29 @@ export async function startFront({
 
   const server = createServer((request, response) => {
     const host = request.headers.host;
-    const target = upstreamPort(placement.workerFor(host));
+    const worker = placement.workerFor(host);
+    const target = upstreamPort(worker);
     if (!target) {
       problem(response, 503, "Service Unavailable", "The server is starting; try again in a moment.", 1);
       request.resume();
       return;
     }
-    forward(request, response, host, target, true);
+    if (worker !== placement.overflow) {
+      response.once("close", gaps.regularStarted());
+      forward(request, response, host, target, true);
+      return;
+    }
+    let gone = false;
+    response.once("close", () => (gone = true));
+    const accepted = gaps.quarantinedArrived((finished) => {
+      if (gone) return finished();
+      response.once("close", finished);
+      forward(request, response, host, upstreamPort(worker) ?? target, true);
+    });
+    if (!accepted) {
+      problem(response, 503, "Service Unavailable", "Too many calls of this host are waiting; slow down.", 1);
+      request.resume();
+    }
   });
 
   /**
@@ -262,6 +281,7 @@ export async function startFront({
   return {
     port: listeningPort,
     placement,
+    gaps,
     /** Pids of the workers by index (null while one restarts). */
     workerPids: () => pool.map((slot) => (slot?.port ? slot.child.pid : null)),
     stop,

@@ -15,6 +15,7 @@ const STAND_IN = fileURLToPath(new URL("../support/stand-in-worker.mjs", import.
 const SERVER = fileURLToPath(new URL("../../server.mjs", import.meta.url));
 
 interface Echo {
+  answeredAt: number;
   worker: number;
   pid: number;
   publicPort: string;
@@ -170,6 +171,30 @@ describe("the front of several workers", () => {
     expect(echo(await call(front.port, { host: "quiet.example.test" })).worker).toBe(before.get("quiet.example.test"));
     expect(echo(await call(front.port, { host: "acme.example.test" })).worker).toBe(before.get("acme.example.test"));
     expect(logged.some((line) => line.includes("noisy.example.test keeps hitting its rate limit"))).toBe(true);
+  });
+
+  it("forwards a quarantined host's call in a gap between the other hosts' calls, or after 250 ms at the latest", async () => {
+    for (let i = 0; i < 10; i++) await call(front.port, { host: "gapped.example.test", path: "/limited" });
+    expect(front.placement.quarantined()).toContain("gapped.example.test");
+
+    const inProgress = call(front.port, { host: "calm.example.test", path: "/slow?ms=150" });
+    await until(
+      () => front.gaps.stats().regular,
+      (regular) => regular === 1,
+    );
+    const held = echo(await call(front.port, { host: "gapped.example.test" }));
+    const calm = echo(await inProgress);
+    expect(held.worker).toBe(1);
+    expect(held.answeredAt).toBeGreaterThanOrEqual(calm.answeredAt);
+
+    // A call that takes long does not hold the quarantined host for longer than the bound.
+    const long = call(front.port, { host: "calm.example.test", path: "/slow?ms=3000" });
+    await until(
+      () => front.gaps.stats().regular,
+      (regular) => regular === 1,
+    );
+    const bounded = echo(await call(front.port, { host: "gapped.example.test" }));
+    expect(bounded.answeredAt).toBeLessThan(echo(await long).answeredAt);
   });
 
   it("runs the overflow worker, every thread of it, at a lower CPU priority than the regular one", () => {

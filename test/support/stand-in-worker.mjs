@@ -1,7 +1,7 @@
 // A stand-in for server.mjs as a worker of server/front.mjs (test/server/front.test.ts):
 // listens on 127.0.0.1, reports its port over IPC like the real worker, and answers with
 // what it received and which worker it is. /limited answers a 429 like the rate limit;
-// /exit ends the process mid-request; /cookies sets two cookies.
+// /exit ends the process mid-request; /cookies sets two cookies; /slow?ms=N answers after N ms.
 import { createServer } from "node:http";
 
 const server = createServer((request, response) => {
@@ -12,21 +12,28 @@ const server = createServer((request, response) => {
     if (request.url === "/cookies") {
       response.setHeader("set-cookie", ["a=1; HttpOnly", "b=2; HttpOnly"]);
     }
-    const status = request.url === "/limited" ? 429 : 200;
-    if (status === 429) response.setHeader("retry-after", "1");
-    response.writeHead(status, { "content-type": "application/json", "x-stand-in": "yes" });
-    response.end(
-      JSON.stringify({
-        worker: Number(process.env.SERVER_WORKER_INDEX),
-        pid: process.pid,
-        publicPort: process.env.PORT,
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        body: Buffer.concat(chunks).toString("utf8"),
-      }),
-    );
+    const slow = /^\/slow\?ms=(\d+)$/.exec(request.url ?? "");
+    if (slow) return setTimeout(() => answer(request, response, chunks), Number(slow[1]));
+    answer(request, response, chunks);
   });
 });
+
+function answer(request, response, chunks) {
+  const status = request.url === "/limited" ? 429 : 200;
+  if (status === 429) response.setHeader("retry-after", "1");
+  response.writeHead(status, { "content-type": "application/json", "x-stand-in": "yes" });
+  response.end(
+    JSON.stringify({
+      worker: Number(process.env.SERVER_WORKER_INDEX),
+      pid: process.pid,
+      publicPort: process.env.PORT,
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      body: Buffer.concat(chunks).toString("utf8"),
+      answeredAt: Date.now(),
+    }),
+  );
+}
 server.listen(0, "127.0.0.1", () => process.send({ type: "listening", port: server.address().port }));
 process.on("disconnect", () => process.exit(0));
