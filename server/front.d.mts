@@ -27,6 +27,8 @@ export interface Front {
   stop(): Promise<void>;
 }
 
+/** The security headers on the front's own answers (equal to lib/http/security-headers.ts). */
+export declare const SECURITY_HEADERS: Readonly<Record<string, string>>;
 /** Niceness of the overflow worker's threads (10, as `nice` uses by default). */
 export declare const OVERFLOW_NICENESS: number;
 export declare function multiWorkerProblem(env: Record<string, string | undefined>): string | null;

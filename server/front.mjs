@@ -52,6 +52,18 @@ function lowerPriority(pid, niceness) {
   }
 }
 
+/**
+ * The security headers of every answer (lib/http/security-headers.ts, which plain Node cannot
+ * import), on the few the front gives itself; test/server/front.test.ts keeps the two equal.
+ */
+export const SECURITY_HEADERS = Object.freeze({
+  "X-Content-Type-Options": "nosniff",
+  "X-Frame-Options": "DENY",
+  "Referrer-Policy": "strict-origin-when-cross-origin",
+  "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+  "Cross-Origin-Opener-Policy": "same-origin",
+});
+
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS"]);
 const RESTART_DELAY_MS = 1_000;
 const STOP_GRACE_MS = 5_000;
@@ -59,6 +71,7 @@ const STOP_GRACE_MS = 5_000;
 function problem(response, status, title, detail, retryAfterSeconds) {
   const body = JSON.stringify({ type: "about:blank", title, status, detail });
   response.writeHead(status, {
+    ...SECURITY_HEADERS,
     "content-type": "application/problem+json",
     "content-length": Buffer.byteLength(body),
     "cache-control": "no-store",

@@ -3,7 +3,14 @@ import { readdirSync, readFileSync } from "node:fs";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { multiWorkerProblem, OVERFLOW_NICENESS, startFront, type Front } from "../../server/front.mjs";
+import { SECURITY_HEADERS } from "@/lib/http/security-headers";
+import {
+  multiWorkerProblem,
+  OVERFLOW_NICENESS,
+  SECURITY_HEADERS as FRONT_SECURITY_HEADERS,
+  startFront,
+  type Front,
+} from "../../server/front.mjs";
 
 /**
  * The front of a multi-worker server (server/front.mjs), over real HTTP with real worker
@@ -218,6 +225,9 @@ describe("the front of several workers", () => {
     const dying = await call(front.port, { host, path: "/exit", method: "POST", body: "{}" });
     expect(dying.status).toBe(502);
     expect(dying.headers["content-type"]).toBe("application/problem+json");
+    // The front's own answers carry the app's security headers, the same list.
+    expect(FRONT_SECURITY_HEADERS).toEqual(SECURITY_HEADERS);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(dying.headers[name.toLowerCase()]).toBe(value);
     expect(JSON.parse(dying.body)).toMatchObject({ status: 502, title: "Bad Gateway" });
 
     // While it is down (a second before the restart) the host is still answered.
