@@ -24,6 +24,12 @@ const hostname = process.env.HOSTNAME || undefined;
 const started = performance.now();
 const workerIndex = process.env.SERVER_WORKER_INDEX;
 const workers = Number(process.env.SERVER_WORKERS || 1);
+if (!Number.isInteger(workers) || workers < 1) {
+  console.error(
+    `[server] SERVER_WORKERS=${process.env.SERVER_WORKERS}: the number of workers must be a whole number ≥ 1.`,
+  );
+  process.exit(1);
+}
 
 if (workerIndex === undefined && workers > 1) {
   const { startFront, multiWorkerProblem } = await import("./server/front.mjs");

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +5,7 @@ import { expect, test, type APIResponse, type Page } from "@playwright/test";
 import { freePort, redisAvailable, testRedis, type TestRedis } from "../test/support/redis";
 import { startUpstashBridge, type UpstashBridge } from "../test/support/upstash-bridge";
 import { keepScreenshot } from "./support/browser";
+import { startOwnServer, type OwnServer } from "./support/own-server";
 
 /**
  * Rate limits over real HTTP, with the real limits: this spec starts its own production
@@ -23,8 +23,7 @@ test.describe.configure({ mode: "serial" });
 test.afterEach(keepScreenshot);
 
 let port: number;
-let server: ChildProcess | undefined;
-let serverLog = "";
+let server: OwnServer | undefined;
 let redis: TestRedis | undefined;
 let bridge: UpstashBridge | undefined;
 
@@ -45,27 +44,20 @@ test.beforeAll(async () => {
     bridge = await startUpstashBridge(redis.url);
     Object.assign(env, { UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: bridge.token });
   }
-  server = spawn(process.execPath, ["e2e/serve.mjs"], { env, stdio: ["ignore", "pipe", "pipe"] });
-  server.stdout?.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
-  server.stderr?.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
-  for (let i = 0; i < 300; i++) {
-    if (server.exitCode !== null) throw new Error(`rate-limit server exited:\n${serverLog}`);
-    const up = await fetch(`http://127.0.0.1:${port}/api/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`rate-limit server did not start:\n${serverLog}`);
+  server = await startOwnServer(
+    "e2e/serve.mjs",
+    env,
+    () =>
+      fetch(`http://127.0.0.1:${port}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    { name: "rate-limit server", timeoutMs: 150_000 },
+  );
 });
 
 test.afterAll(async () => {
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server!.once("exit", resolve));
-    server.kill("SIGTERM");
-    await exited;
-  }
+  await server?.stop();
   // The limiter's keys expire by themselves (two windows and a second).
   await bridge?.close();
   await redis?.stop();
@@ -149,7 +141,10 @@ test("with Redis gone the server keeps answering and limiting, in process, and s
   test.skip(!bridge, "needs redis-server (the bridge stands for Upstash)");
   await signInToGlobex(page);
   const outageLines = () =>
-    serverLog.split("\n").filter((line) => line.includes("[rate-limit]") && line.includes("unreachable"));
+    server!
+      .log()
+      .split("\n")
+      .filter((line) => line.includes("[rate-limit]") && line.includes("unreachable"));
   const before = outageLines().length;
   await bridge!.close();
   bridge = undefined;

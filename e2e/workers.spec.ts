@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { expect, test, type APIResponse, type Page } from "@playwright/test";
 import { createPostgresDatabase, dropPostgresDatabase } from "../test/support/databases";
-import { freePort, redisAvailable, testRedis, type TestRedis } from "../test/support/redis";
+import { freePort, startRedisServer, stopRedisServer } from "../test/support/redis";
 import { keepScreenshot } from "./support/browser";
+import { startOwnServer, type OwnServer } from "./support/own-server";
 
 /**
  * The production server with SERVER_WORKERS=2 (server.mjs → server/front.mjs, decision 0016):
@@ -20,16 +21,22 @@ test.describe.configure({ mode: "serial" });
 test.afterEach(keepScreenshot);
 
 let port: number;
-let server: ChildProcess | undefined;
-let serverLog = "";
-let redis: TestRedis | undefined;
+let server: OwnServer | undefined;
+// A redis-server of this spec's own: the demo workspaces have the same ids on every server,
+// so on the run's shared Redis this spec's flood would spend e2e/rate-limit.spec.ts's budget.
+let redis: ChildProcess | undefined;
+const redisServerInstalled = spawnSync("redis-server", ["--version"]).status === 0;
 let database: { name: string; url: string } | undefined;
 
 test.beforeAll(async () => {
-  test.skip(!process.env.TEST_DATABASE_URL || !redisAvailable, "needs PostgreSQL (TEST_DATABASE_URL) and redis-server");
+  test.skip(
+    !process.env.TEST_DATABASE_URL || !redisServerInstalled,
+    "needs PostgreSQL (TEST_DATABASE_URL) and redis-server",
+  );
   test.setTimeout(240_000);
   port = await freePort();
-  redis = await testRedis();
+  const redisPort = await freePort();
+  redis = await startRedisServer(redisPort);
   database = await createPostgresDatabase();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -41,32 +48,22 @@ test.beforeAll(async () => {
     DATABASE_URL: database.url,
     MIGRATE_ON_START: "1",
     SEED_DEMO: "1",
-    REDIS_URL: redis.url,
+    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
     RATE_LIMIT_SCALE: "1",
     AUTH_SECRET: randomBytes(33).toString("base64"),
   };
   for (const name of ["E2E_PID_FILE", "UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "HOSTNAME", "DATA_DIR"])
     delete env[name];
-  server = spawn(process.execPath, ["server.mjs"], { env, stdio: ["ignore", "pipe", "pipe"] });
-  server.stdout?.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
-  server.stderr?.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
-  for (let i = 0; i < 400; i++) {
-    if (server.exitCode !== null) throw new Error(`server with two workers exited:\n${serverLog}`);
-    if (serverLog.includes("(front of 2 workers)")) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`server with two workers did not start:\n${serverLog}`);
+  server = await startOwnServer("server.mjs", env, (log) => log.includes("(front of 2 workers)"), {
+    name: "server with two workers",
+  });
 });
 
 test.afterAll(async () => {
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server!.once("exit", resolve));
-    server.kill("SIGTERM");
-    await exited;
-  }
+  await server?.stop();
   // Both workers are gone with the front: nothing holds a connection to the database.
   if (database) await dropPostgresDatabase(database.name);
-  await redis?.stop();
+  await stopRedisServer(redis);
 });
 
 async function signIn(page: Page, tenant: string, email: string): Promise<void> {
@@ -109,7 +106,7 @@ test("a flooding workspace moves to the overflow worker, keeps its Redis budget,
   const refused = flood.filter((r) => r.status() === 429).length;
   expect(refused).toBeGreaterThanOrEqual(10);
   await expect
-    .poll(() => serverLog)
+    .poll(() => server!.log())
     .toContain("[front] globex.localhost keeps hitting its rate limit: served by the overflow worker 1");
 
   // On the overflow worker the budget is the same one (Redis): still refused, not refilled.

@@ -261,6 +261,18 @@ describe("what several workers need", () => {
     ).toBeNull();
   });
 
+  it("server.mjs refuses a number of workers that is not a whole number, and says why", () => {
+    for (const value of ["two", "1.5", "-3"]) {
+      const run = spawnSync(process.execPath, [SERVER], {
+        env: { PATH: process.env.PATH, NODE_ENV: "production", SERVER_WORKERS: value, PORT: "0" },
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`SERVER_WORKERS=${value}: the number of workers must be a whole number ≥ 1.`);
+    }
+  });
+
   it("server.mjs refuses to start workers on the embedded database, and says why", () => {
     const run = spawnSync(process.execPath, [SERVER], {
       env: {

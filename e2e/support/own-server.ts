@@ -1,0 +1,42 @@
+import { spawn } from "node:child_process";
+
+/** A production server a spec starts for itself (other settings than the shared e2e server). */
+export interface OwnServer {
+  /** Everything it printed so far (stdout and stderr). */
+  log(): string;
+  /** SIGTERM, and waits for the process to exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `node <script>` with `env` and waits until `ready(log)` holds (polled every 500 ms,
+ * up to `timeoutMs`); throws with the server's output if it exits or never gets ready.
+ */
+export async function startOwnServer(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  ready: (log: string) => boolean | Promise<boolean>,
+  { name = script, timeoutMs = 200_000 } = {},
+): Promise<OwnServer> {
+  let log = "";
+  const child = spawn(process.execPath, [script], { env, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  const server: OwnServer = {
+    log: () => log,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited:\n${log}`);
+    if (await ready(log)) return server;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  await server.stop();
+  throw new Error(`${name} did not start:\n${log}`);
+}
