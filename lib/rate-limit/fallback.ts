@@ -1,8 +1,9 @@
 import type { MemoryRateLimiter, RateLimitDecision, RateLimiter } from "./limiter";
+import { DeadlineExceededError, withDeadline } from "@/lib/redis/deadline";
 import type { LimitSpec } from "./policy";
 
 export interface FallbackOptions {
-  /** How long a Redis check may take before the in-process limiter answers instead. */
+  /** How long a Redis check may take before the in-process limiter answers instead (lib/redis/deadline.ts). */
   timeoutMs?: number;
   /** After a failure, how long to use the in-process limiter before trying Redis again. */
   retryAfterMs?: number;
@@ -13,8 +14,6 @@ export interface FallbackOptions {
 
 export const REDIS_TIMEOUT_MS = 1_000;
 export const REDIS_RETRY_AFTER_MS = 5_000;
-
-class TimeoutError extends Error {}
 
 /**
  * What happens when Redis is unreachable (decision 0011): the request is limited by the
@@ -55,7 +54,7 @@ export class FallbackRateLimiter implements RateLimiter {
     const probe = this.down;
     if (probe) this.probing = true;
     try {
-      const decision = await this.withTimeout(this.primary.check(identifier, spec));
+      const decision = await withDeadline(this.primary.check(identifier, spec), this.timeoutMs);
       if (this.down) {
         this.down = false;
         this.log(`[rate-limit] ${this.primary.name} answers again; limits are shared across processes again`);
@@ -65,7 +64,7 @@ export class FallbackRateLimiter implements RateLimiter {
       this.skipUntil = this.now() + this.retryAfterMs;
       if (!this.down) {
         this.down = true;
-        const reason = error instanceof TimeoutError ? `no answer within ${this.timeoutMs} ms` : describe(error);
+        const reason = error instanceof DeadlineExceededError ? error.message : describe(error);
         this.log(
           `[rate-limit] ${this.primary.name} unreachable (${reason}); limiting in process until it answers ` +
             `(retrying every ${this.retryAfterMs / 1000} s)`,
@@ -79,20 +78,6 @@ export class FallbackRateLimiter implements RateLimiter {
 
   private local(identifier: string, spec: LimitSpec): RateLimitDecision {
     return { ...this.fallback.checkNow(identifier, spec), store: "memory-fallback" };
-  }
-
-  private async withTimeout<T>(promise: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TimeoutError()), this.timeoutMs);
-    });
-    try {
-      return await Promise.race([promise, timeout]);
-    } finally {
-      clearTimeout(timer);
-      // A late rejection of the abandoned check must not become an unhandled rejection.
-      promise.catch(() => undefined);
-    }
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { Redis as UpstashRedis, type Requester } from "@upstash/redis";
 import { Redis as IORedis } from "ioredis";
+import { ABANDONED_COMMAND_MS } from "@/lib/redis/deadline";
 import type { SharedCacheEnv } from "@/lib/tenancy/cache";
 
 /**
@@ -111,7 +112,7 @@ export interface RateLimitRedis {
 export interface RateLimitRedisOptions {
   /** Connection-level errors of the ioredis client (reported as events, not rejections). */
   onConnectionError?: (error: Error) => void;
-  /** Per-command timeout of the ioredis client. */
+  /** Per-command timeout of the ioredis client (FallbackRateLimiter's deadline decides first). */
   commandTimeoutMs?: number;
 }
 
@@ -124,7 +125,7 @@ export function redisUrlClient(url: string, options: RateLimitRedisOptions = {})
     enableOfflineQueue: true,
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
-    commandTimeout: options.commandTimeoutMs ?? 250,
+    commandTimeout: options.commandTimeoutMs ?? ABANDONED_COMMAND_MS,
   });
   io.on("error", (error: Error) => options.onConnectionError?.(error));
   const client = new UpstashRedis(ioredisRequester(new RedisCommandRunner(io)));

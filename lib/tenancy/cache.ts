@@ -1,5 +1,6 @@
 import { Redis as UpstashRedis } from "@upstash/redis";
 import { Redis as IORedis } from "ioredis";
+import { ABANDONED_COMMAND_MS } from "@/lib/redis/deadline";
 
 /**
  * The shared (cross-process) cache layer under the tenant directory: a few string
@@ -20,7 +21,7 @@ export interface SharedCache {
 export interface IORedisCacheOptions {
   /** Called for connection-level errors, which ioredis reports as events rather than rejections. */
   onConnectionError?: (error: Error) => void;
-  /** Per-command timeout; the directory applies its own timeout as well. */
+  /** Per-command timeout; the directory's own deadline (sharedTimeoutMs) decides first. */
   commandTimeoutMs?: number;
 }
 
@@ -31,7 +32,7 @@ export function ioredisSharedCache(url: string, options: IORedisCacheOptions = {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
-    commandTimeout: options.commandTimeoutMs ?? 250,
+    commandTimeout: options.commandTimeoutMs ?? ABANDONED_COMMAND_MS,
   });
   // Without a listener ioredis prints "Unhandled error event" on every reconnect attempt.
   client.on("error", (error: Error) => options.onConnectionError?.(error));

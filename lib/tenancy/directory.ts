@@ -1,4 +1,5 @@
 import { LRUCache } from "lru-cache";
+import { withDeadline } from "@/lib/redis/deadline";
 import type { SharedCache } from "./cache";
 
 /**
@@ -421,22 +422,15 @@ export class TenantDirectory implements TenantLookup {
   }
 
   /**
-   * Runs one shared-cache command with a timeout. Any failure reads as "not cached": the
+   * Runs one shared-cache command with a deadline (lib/redis/deadline.ts). Any failure reads as "not cached": the
    * caller goes to the database, the failure is logged once per outage, and the layer is
    * skipped for sharedRetryAfterMs so a dead Redis costs one timeout, not one per request.
    */
   private async sharedCall<T>(command: (shared: SharedCache) => Promise<T>): Promise<T | undefined> {
     const shared = this.shared;
     if (!shared || Date.now() < this.sharedSkipUntil) return undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`timed out after ${this.settings.sharedTimeoutMs} ms`)),
-          this.settings.sharedTimeoutMs,
-        );
-      });
-      const result = await Promise.race([command(shared), timeout]);
+      const result = await withDeadline(command(shared), this.settings.sharedTimeoutMs);
       this.sharedFailing = false;
       return result;
     } catch (error) {
@@ -450,8 +444,6 @@ export class TenantDirectory implements TenantLookup {
         );
       }
       return undefined;
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

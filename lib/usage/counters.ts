@@ -1,4 +1,5 @@
 import { Redis as IORedis } from "ioredis";
+import { ABANDONED_COMMAND_MS, withDeadline } from "@/lib/redis/deadline";
 
 /**
  * Usage counters: Redis when REDIS_URL is set (shared by every process), else a map in
@@ -101,8 +102,15 @@ export function redisCounterStore(client: IORedis, { ownsClient = false } = {}):
   };
 }
 
+/** How long a Redis counter command may take before this process's counters answer instead. */
+export const COUNTER_DEADLINE_MS = 250;
+
 /** A store that uses `primary` and, while it fails, `fallback` (logged, at most once a minute). */
-export function failOpenStore(primary: CounterStore, fallback: CounterStore, log = console.warn): CounterStore {
+export function failOpenStore(
+  primary: CounterStore,
+  fallback: CounterStore,
+  { log = console.warn, deadlineMs = COUNTER_DEADLINE_MS }: { log?: typeof console.warn; deadlineMs?: number } = {},
+): CounterStore {
   let lastLog = 0;
   const fallbackOn = <T>(operation: string, error: unknown, run: () => Promise<T>): Promise<T> => {
     if (Date.now() - lastLog > 60_000) {
@@ -115,14 +123,14 @@ export function failOpenStore(primary: CounterStore, fallback: CounterStore, log
     name: primary.name,
     async addWithin(key, amount, limit, seed, ttl) {
       try {
-        return await primary.addWithin(key, amount, limit, seed, ttl);
+        return await withDeadline(primary.addWithin(key, amount, limit, seed, ttl), deadlineMs);
       } catch (error) {
         return fallbackOn("add", error, () => fallback.addWithin(key, amount, limit, seed, ttl));
       }
     },
     async get(key) {
       try {
-        const [shared, local] = await Promise.all([primary.get(key), fallback.get(key)]);
+        const [shared, local] = await Promise.all([withDeadline(primary.get(key), deadlineMs), fallback.get(key)]);
         if (shared === null) return local;
         return Math.max(shared, local ?? 0);
       } catch (error) {
@@ -147,7 +155,7 @@ export function usageCounterStore(env: NodeJS.ProcessEnv = process.env): Counter
         enableOfflineQueue: false,
         maxRetriesPerRequest: 1,
         connectTimeout: 2_000,
-        commandTimeout: 250,
+        commandTimeout: ABANDONED_COMMAND_MS,
       });
       client.on("error", () => undefined); // reported by failOpenStore when a command fails
       holder[KEY] = failOpenStore(redisCounterStore(client, { ownsClient: true }), memoryCounterStore());

@@ -158,6 +158,50 @@ describe.skipIf(!redisAvailable)("rate limits on a real Redis", () => {
       }
     });
 
+    describe("a process too busy to read Redis's answer in time is not an outage", () => {
+      /** Keeps this process's event loop busy, as loading a route's code or a long GC does. */
+      const stall = (ms: number) => {
+        const end = performance.now() + ms;
+        while (performance.now() < end);
+      };
+      const connections = {
+        "over REDIS_URL": () => {
+          const connection = redisUrlClient(redis.url);
+          return new UpstashRateLimiter(connection.client, { prefix, onClose: () => connection.close() });
+        },
+        "through the REST bridge": () =>
+          new UpstashRateLimiter(upstashRestClient(bridge.url, bridge.token).client, { prefix }),
+      };
+      for (const [name, primaryLimiter] of Object.entries(connections)) {
+        it(`${name}: a stall longer than the timeout, before or after the call went out, still counts in Redis`, async () => {
+          const { log, messages } = recordingLog();
+          const limiter = track(
+            new FallbackRateLimiter(primaryLimiter(), new MemoryRateLimiter(), {
+              timeoutMs: 150,
+              retryAfterMs: 60_000,
+              log,
+            }),
+          );
+          const subject = workspace("standard");
+          // Connected and warm: the Lua script is loaded, the connection open.
+          expect(await attempt(subject, limiter)).toMatchObject({ decision: { store: "redis" } });
+
+          // The stall starts before the call has been written to the socket ...
+          const early = attempt(subject, limiter);
+          stall(400);
+          expect(await early).toMatchObject({ allowed: true, decision: { store: "redis" } });
+
+          // ... or once it is out, so that Redis's answer arrives during the stall.
+          const late = attempt(subject, limiter);
+          setImmediate(() => stall(400));
+          expect(await late).toMatchObject({ allowed: true, decision: { store: "redis" } });
+
+          expect(limiter.degraded).toBe(false);
+          expect(messages).toEqual([]);
+        });
+      }
+    });
+
     it("a Redis that goes away mid-run and comes back: memory meanwhile, Redis again after the retry delay", async () => {
       // A private server on a free port (a shared REDIS_TEST_URL server is not ours to stop).
       const port = await freePort();

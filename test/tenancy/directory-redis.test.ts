@@ -204,6 +204,26 @@ describe.skipIf(!available)("shared layer on a real Redis", () => {
     expect(logger.messages).toHaveLength(1);
   });
 
+  it("a process too busy to read Redis's answer in time still gets it: no outage, no database read", async () => {
+    const acme = tenantRecord({ slug: "acme" });
+    const { directory: a } = directory(countingLoader([acme]));
+    const loaderB = countingLoader([acme]);
+    const { directory: b, logger } = directory(loaderB);
+    await sleep(100); // both connected
+    await a.bySlug("acme");
+    await sleep(50);
+    // b's GET goes out, then this process stalls past the 250 ms deadline while Redis answers.
+    const lookup = b.bySlug("acme");
+    setImmediate(() => {
+      const end = performance.now() + 600;
+      while (performance.now() < end);
+    });
+    expect(await lookup).toMatchObject({ id: acme.id });
+    expect(loaderB.total()).toBe(0);
+    expect(logger.messages).toEqual([]);
+    expect(b.stats().sharedErrors).toBe(0);
+  });
+
   it("a Redis that goes away mid-run is survived the same way", async () => {
     if (externalUrl) return; // not ours to stop
     const port = await freePort();
