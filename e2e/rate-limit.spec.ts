@@ -5,7 +5,8 @@ import { expect, test, type APIResponse, type Page } from "@playwright/test";
 import { freePort, redisAvailable, testRedis, type TestRedis } from "../test/support/redis";
 import { startUpstashBridge, type UpstashBridge } from "../test/support/upstash-bridge";
 import { keepScreenshot } from "./support/browser";
-import { startOwnServer, type OwnServer } from "./support/own-server";
+import { printLogIfFailed, startOwnServer, type OwnServer } from "./support/own-server";
+import { apiBurst, startOfWindow, WINDOW_MS } from "./support/rate-limit";
 
 /**
  * Rate limits over real HTTP, with the real limits: this spec starts its own production
@@ -17,10 +18,10 @@ import { startOwnServer, type OwnServer } from "./support/own-server";
 
 const PASSWORD = "demo-Passw0rd!";
 const FREE_LIMIT = 20;
-const WINDOW_MS = 10_000;
 
 test.describe.configure({ mode: "serial" });
 test.afterEach(keepScreenshot);
+test.afterEach(({}, testInfo) => printLogIfFailed(server, testInfo));
 
 let port: number;
 let server: OwnServer | undefined;
@@ -71,21 +72,8 @@ async function signInToGlobex(page: Page): Promise<void> {
   await expect(page.getByTestId("signed-in-as")).toContainText("bob@globex.test");
 }
 
-/** Waits until at least `needMs` of the current 10 s window remain (no burst across two windows). */
-async function startOfWindow(needMs: number): Promise<void> {
-  const left = WINDOW_MS - (Date.now() % WINDOW_MS);
-  if (left < needMs) await new Promise((resolve) => setTimeout(resolve, left + 20));
-}
-
-/** `count` API calls at once with the page's session cookie (Node reaches *.localhost by IP). */
-async function flood(page: Page, count: number): Promise<APIResponse[]> {
-  const host = `globex.localhost:${port}`;
-  const cookie = (await page.context().cookies(`http://${host}`)).map((c) => `${c.name}=${c.value}`).join("; ");
-  return Promise.all(
-    Array.from({ length: count }, () =>
-      page.request.get(`http://127.0.0.1:${port}/api/v1/tenant`, { headers: { host, cookie } }),
-    ),
-  );
+function flood(page: Page, count: number): Promise<APIResponse[]> {
+  return apiBurst(page, `globex.localhost:${port}`, count);
 }
 
 function checkBurst(responses: APIResponse[]): void {

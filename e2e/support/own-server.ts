@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import type { TestInfo } from "@playwright/test";
 
 /** A production server a spec starts for itself (other settings than the shared e2e server). */
 export interface OwnServer {
@@ -39,4 +40,15 @@ export async function startOwnServer(
   }
   await server.stop();
   throw new Error(`${name} did not start:\n${log}`);
+}
+
+/**
+ * For test.afterEach: when the test failed, prints the last `lines` of the server's log, so
+ * the run's output (CI keeps only that) shows what the server saw — a fallback, a worker's
+ * move, a stack trace.
+ */
+export function printLogIfFailed(server: OwnServer | undefined, testInfo: TestInfo, lines = 80): void {
+  if (!server || testInfo.status === testInfo.expectedStatus) return;
+  const tail = server.log().trimEnd().split("\n").slice(-lines).join("\n");
+  console.log(`[${testInfo.title}] the server's last ${lines} log lines:\n${tail}`);
 }
