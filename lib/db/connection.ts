@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { Pool } from "pg";
 import { databaseConfig, type DatabaseConfig } from "./config";
+import { endPool } from "./end-pool";
 import { pgExecutor, pgliteExecutor, type SqlExecutor } from "./sql";
 import { installStatementScope } from "./statement-scope";
 import { installTenantBeginHook } from "./tenant-begin";
@@ -55,6 +56,6 @@ export async function closeMainConnection(): Promise<void> {
   delete holder[KEY];
   if (!pending) return;
   const connection = await pending;
-  if (connection.mode === "server") await connection.pool.end();
+  if (connection.mode === "server") await endPool(connection.pool);
   else await connection.pglite.close();
 }

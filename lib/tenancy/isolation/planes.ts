@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { mainConnection, type MainConnection } from "@/lib/db/connection";
+import { endPool } from "@/lib/db/end-pool";
 import { migrate, type MigrationResult } from "@/lib/db/migrations";
 import { pgExecutor, pgliteExecutor, quoteIdent, type SqlExecutor } from "@/lib/db/sql";
 import { installStatementScope } from "@/lib/db/statement-scope";
@@ -206,7 +207,7 @@ class TenantPlanes {
         statementScope: true,
         close: async () => {
           await client.$disconnect().catch(() => undefined);
-          await pool.end();
+          await endPool(pool);
         },
       };
     }
@@ -321,7 +322,7 @@ class TenantPlanes {
       try {
         await migrate({ plane: "tenant", schema: "public", db: pgExecutor(pool) });
       } finally {
-        await pool.end();
+        await endPool(pool);
       }
       return name;
     })().catch((error: unknown) => {
@@ -353,7 +354,7 @@ class TenantPlanes {
               "DROP TABLE IF EXISTS audit_events, invoice_lines, invoices, projects, products, customers, schema_migrations CASCADE",
             );
           } finally {
-            await pool.end();
+            await endPool(pool);
           }
         } else if (this.connection.mode === "server") {
           await adminQuery(
