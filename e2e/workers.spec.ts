@@ -120,3 +120,21 @@ test("a flooding workspace moves to the overflow worker, keeps its Redis budget,
   await globex.close();
   await acme.close();
 });
+
+test("the platform admin sees the workers and the quarantined workspace on the connections page", async ({ page }) => {
+  // The previous test left globex on the overflow worker (for 5 minutes without a 429).
+  const root = `localhost:${port}`;
+  await page.goto(`http://${root}/sign-in`);
+  await page.getByLabel("E-mail", { exact: true }).fill("admin@logiaccounting.test");
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(`http://${root}/workspaces`);
+  await page.goto(`http://${root}/admin/connections`);
+  // Whichever worker serves the page, the front tells it about both.
+  await expect(page.getByText(/This page was served by worker [01]/)).toBeVisible();
+  const workers = page.getByTestId("front-workers");
+  await expect(workers.getByRole("row")).toHaveCount(3);
+  await expect(workers).toContainText("overflow (lower priority)");
+  await expect(page.getByTestId("front-quarantined")).toContainText("globex.localhost");
+  await expect(page.getByTestId("front-quarantined")).not.toContainText("acme.localhost");
+});

@@ -65,6 +65,9 @@ export const SECURITY_HEADERS = Object.freeze({
 });
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS"]);
+/** IPC between a worker and the front (lib/platform/front-stats.ts sends the request). */
+export const FRONT_STATS_REQUEST = "front-stats-request";
+export const FRONT_STATS_REPLY = "front-stats";
 const RESTART_DELAY_MS = 1_000;
 const STOP_GRACE_MS = 5_000;
 
@@ -160,7 +163,7 @@ export async function startFront({
       execArgv,
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
-    const slot = { child, port: null };
+    const slot = { child, port: null, startedAt: Date.now(), restarts: pool[index] ? pool[index].restarts + 1 : 0 };
     pool[index] = slot;
     const ready = new Promise((resolve, reject) => {
       child.on("message", (message) => {
@@ -168,6 +171,9 @@ export async function startFront({
           if (index === placement.overflow) lowerPriority(child.pid, overflowNiceness);
           slot.port = message.port;
           resolve();
+        } else if (message && message.type === FRONT_STATS_REQUEST && child.connected) {
+          // A worker's admin page asks what only the front knows (lib/platform/front-stats.ts).
+          child.send({ type: FRONT_STATS_REPLY, id: message.id, stats: stats() });
         }
       });
       child.once("exit", (code, signal) => {
@@ -181,6 +187,23 @@ export async function startFront({
       });
     });
     return ready;
+  }
+
+  /** What the operator sees on /admin/connections of any worker: the workers, quarantine, the gaps. */
+  function stats() {
+    return {
+      workers: pool.map((slot, index) => ({
+        index,
+        role: index === placement.overflow ? "overflow" : "regular",
+        pid: slot.child.pid ?? null,
+        up: slot.port !== null,
+        startedAt: slot.startedAt,
+        restarts: slot.restarts,
+      })),
+      quarantined: placement.quarantinedHosts(),
+      gaps: gaps.stats(),
+      at: Date.now(),
+    };
   }
 
   /** The chosen worker if it is up, else the first one that is (availability over affinity). */
@@ -297,6 +320,7 @@ export async function startFront({
     gaps,
     /** Pids of the workers by index (null while one restarts). */
     workerPids: () => pool.map((slot) => (slot?.port ? slot.child.pid : null)),
+    stats,
     stop,
   };
 }

@@ -5,10 +5,19 @@ export interface GapOptions {
   maxWaiting?: number;
 }
 
+export interface GapStats {
+  /** Calls of hosts within their limits in progress. */
+  regular: number;
+  /** Quarantined calls forwarded and in progress. */
+  quarantined: number;
+  /** Quarantined calls waiting for a gap. */
+  waiting: number;
+}
+
 export interface Gaps {
   regularStarted(): () => void;
   quarantinedArrived(start: (finished: () => void) => void): boolean;
-  stats(): { regular: number; quarantined: number; waiting: number };
+  stats(): GapStats;
 }
 
 export declare const GAP_DEFAULTS: Readonly<Required<GapOptions>>;

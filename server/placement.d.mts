@@ -12,12 +12,22 @@ export interface PlacementOptions {
   onChange?: (host: string, change: "quarantined" | "released") => void;
 }
 
+export interface QuarantinedHost {
+  host: string;
+  /** Epoch milliseconds. */
+  since: number;
+  lastRefusal: number;
+  /** When it returns to its own worker unless another 429 comes first. */
+  releaseAt: number;
+}
+
 export interface Placement {
   /** Index of the overflow worker (workers - 1). */
   readonly overflow: number;
   workerFor(hostHeader: string | undefined): number;
   record(hostHeader: string | undefined, status: number | undefined): void;
   quarantined(): string[];
+  quarantinedHosts(): QuarantinedHost[];
 }
 
 export declare const PLACEMENT_DEFAULTS: Readonly<Required<Omit<PlacementOptions, "workers" | "now" | "onChange">>>;

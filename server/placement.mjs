@@ -91,6 +91,24 @@ export function createPlacement(options) {
         onChange(host, "quarantined");
       }
     },
+    /**
+     * Hosts in quarantine now, oldest first, for the operator: since when, their latest 429,
+     * and when they return to their own worker if no 429 comes before (epoch milliseconds).
+     */
+    quarantinedHosts() {
+      const hosts = [];
+      for (const host of [...noisy.keys()]) {
+        const entry = entryOf(host);
+        if (entry?.quarantinedAt == null) continue;
+        hosts.push({
+          host,
+          since: entry.quarantinedAt,
+          lastRefusal: entry.lastRefusal,
+          releaseAt: entry.lastRefusal + releaseAfterMs,
+        });
+      }
+      return hosts;
+    },
     /** Hosts in quarantine now (for the operator's log and the tests). */
     quarantined() {
       const hosts = [];

@@ -1,5 +1,6 @@
 import { mainConnection } from "@/lib/db/connection";
 import { requestGateStats, type RequestGateStats } from "@/lib/rate-limit/request-gate";
+import { frontStats, type FrontStatsResult } from "./front-stats";
 import { tenantPlaneGauges, type PlaneGauges } from "@/lib/tenancy/isolation/planes";
 
 export interface ConnectionGaugesReport {
@@ -8,10 +9,15 @@ export interface ConnectionGaugesReport {
   process: { rssBytes: number; heapUsedBytes: number };
   /** The request gate in front of Next (server.mjs); null when there is none. */
   requestGate: RequestGateStats | null;
+  /**
+   * With several workers (SERVER_WORKERS): which one answered (the figures above are its
+   * own), and the front's view of all of them. A single server says so.
+   */
+  front: FrontStatsResult;
   at: string;
 }
 
-/** What a platform admin (or a scraper) reads to see connection use: main pool + per-tenant planes, and the request gate. */
+/** What a platform admin (or a scraper) reads to see connection use: main pool + per-tenant planes, the request gate, the front. */
 export async function connectionGauges(): Promise<ConnectionGaugesReport> {
   const connection = await mainConnection();
   const main =
@@ -30,6 +36,7 @@ export async function connectionGauges(): Promise<ConnectionGaugesReport> {
     tenants: await tenantPlaneGauges(),
     process: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
     requestGate: requestGateStats(),
+    front: await frontStats(),
     at: new Date().toISOString(),
   };
 }

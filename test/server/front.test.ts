@@ -4,6 +4,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SECURITY_HEADERS } from "@/lib/http/security-headers";
+import type { FrontStatsResult } from "@/lib/platform/front-stats";
 import {
   multiWorkerProblem,
   OVERFLOW_NICENESS,
@@ -11,6 +12,7 @@ import {
   startFront,
   type Front,
 } from "../../server/front.mjs";
+import { PLACEMENT_DEFAULTS } from "../../server/placement.mjs";
 
 /**
  * The front of a multi-worker server (server/front.mjs), over real HTTP with real worker
@@ -94,7 +96,8 @@ describe("the front of several workers", () => {
       hostname: "127.0.0.1",
       workers: 2,
       workerScript: STAND_IN,
-      execArgv: [],
+      // tsx: the stand-in's /front-stats runs lib/platform/front-stats.ts itself.
+      execArgv: ["--import", "tsx"],
       log: (line) => logged.push(line),
     });
   });
@@ -202,6 +205,27 @@ describe("the front of several workers", () => {
     );
     const bounded = echo(await call(front.port, { host: "gapped.example.test" }));
     expect(bounded.answeredAt).toBeLessThan(echo(await long).answeredAt);
+  });
+
+  it("tells a worker's admin page what only it knows: the workers, the quarantined hosts, the waiting calls", async () => {
+    const before = Date.now();
+    for (let i = 0; i < 10; i++) await call(front.port, { host: "watched.example.test:8080", path: "/limited" });
+    const answer = await call(front.port, { host: "calm.example.test", path: "/front-stats" });
+    const report = JSON.parse(answer.body) as FrontStatsResult;
+    if (report.kind !== "front") throw new Error(`expected the front's answer, got ${answer.body}`);
+    expect(report.worker).toBe(front.placement.workerFor("calm.example.test"));
+    const pids = front.workerPids();
+    expect(report.stats.workers).toEqual([
+      expect.objectContaining({ index: 0, role: "regular", pid: pids[0], up: true, restarts: expect.any(Number) }),
+      expect.objectContaining({ index: 1, role: "overflow", pid: pids[1], up: true }),
+    ]);
+    const watched = report.stats.quarantined.find((entry) => entry.host === "watched.example.test");
+    expect(watched).toBeDefined();
+    expect(watched!.since).toBeGreaterThanOrEqual(before);
+    expect(watched!.lastRefusal).toBeGreaterThanOrEqual(watched!.since);
+    expect(watched!.releaseAt).toBe(watched!.lastRefusal + PLACEMENT_DEFAULTS.releaseAfterMs);
+    // The /front-stats call itself is a regular call in progress while the front answers.
+    expect(report.stats.gaps).toEqual({ regular: 1, quarantined: 0, waiting: 0 });
   });
 
   it("runs the overflow worker, every thread of it, at a lower CPU priority than the regular one", () => {

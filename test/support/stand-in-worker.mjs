@@ -1,7 +1,8 @@
 // A stand-in for server.mjs as a worker of server/front.mjs (test/server/front.test.ts):
 // listens on 127.0.0.1, reports its port over IPC like the real worker, and answers with
 // what it received and which worker it is. /limited answers a 429 like the rate limit;
-// /exit ends the process mid-request; /cookies sets two cookies; /slow?ms=N answers after N ms.
+// /exit ends the process mid-request; /cookies sets two cookies; /slow?ms=N answers after N ms;
+// /front-stats answers what lib/platform/front-stats.ts learns from the front (run with tsx).
 import { createServer } from "node:http";
 
 const server = createServer((request, response) => {
@@ -9,6 +10,15 @@ const server = createServer((request, response) => {
   request.on("data", (chunk) => chunks.push(chunk));
   request.on("end", () => {
     if (request.url === "/exit") process.exit(3);
+    if (request.url === "/front-stats") {
+      import("../../lib/platform/front-stats.ts")
+        .then(({ frontStats }) => frontStats())
+        .then((result) => {
+          response.writeHead(200, { "content-type": "application/json" });
+          response.end(JSON.stringify(result));
+        });
+      return;
+    }
     if (request.url === "/cookies") {
       response.setHeader("set-cookie", ["a=1; HttpOnly", "b=2; HttpOnly"]);
     }

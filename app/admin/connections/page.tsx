@@ -1,5 +1,6 @@
 import { Details } from "@/components/accounting/list-controls";
 import { connectionGauges } from "@/lib/platform/connection-gauges";
+import { FrontSection } from "../_lib/front-section";
 import { adminForPage } from "../_lib/guard";
 import { AdminForbidden, AdminShell } from "../_lib/shell";
 
@@ -16,7 +17,10 @@ export default async function AdminConnectionsPage() {
   return (
     <AdminShell user={user}>
       <h1 className="text-2xl font-bold">Connections</h1>
-      <p className="mt-1 text-sm text-slate-600">This server process, {g.at.slice(0, 19).replace("T", " ")} UTC.</p>
+      <p className="mt-1 text-sm text-slate-600">
+        This server process{g.front.kind === "single-process" ? "" : ` (worker ${g.front.worker})`},{" "}
+        {g.at.slice(0, 19).replace("T", " ")} UTC.
+      </p>
       <h2 className="mt-6 text-lg font-semibold">Main database ({g.main.mode})</h2>
       <Details
         items={[
@@ -58,6 +62,8 @@ export default async function AdminConnectionsPage() {
           Not running: this server was not started with server.mjs (npm start), so refusals go through the route.
         </p>
       )}
+      <h2 className="mt-6 text-lg font-semibold">Front and workers</h2>
+      <FrontSection front={g.front} />
       <h2 className="mt-6 text-lg font-semibold">Process</h2>
       <Details
         items={[
