@@ -210,12 +210,6 @@ function rememberedAnswer(remembered: RememberedRefusal, resetAt: number, now: n
 const CLEAR: RateLimitStanding = { kind: "clear" };
 const PROBE: RateLimitStanding = { kind: "probe" };
 
-/** The remembered 429 for this credential, or null when the call should go on (nothing remembered, or the probe). */
-export function recentRefusal(credential: string | null, now = Date.now()): RateLimitedError | null {
-  const standing = rateLimitStanding(credential, now);
-  return standing.kind === "refused" ? standing.error : null;
-}
-
 /** Until when a refusal is answered from memory: about the time a sliding window of `limit` calls frees one. */
 function refusalMemoryUntil(decision: ScopedDecision): number {
   const spacing = Math.ceil(decision.windowMs / Math.max(1, decision.limit));

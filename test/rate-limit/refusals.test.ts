@@ -3,13 +3,7 @@ import { describe, expect, it } from "vitest";
 import { RateLimitedError } from "@/lib/http/errors";
 import { MemoryRateLimiter, type RateLimitDecision, type RateLimiter } from "@/lib/rate-limit/limiter";
 import type { LimitSpec } from "@/lib/rate-limit/policy";
-import {
-  credentialKey,
-  enforceRateLimit,
-  PROBE_MS,
-  rateLimitStanding,
-  recentRefusal,
-} from "@/lib/rate-limit/rate-limit";
+import { credentialKey, enforceRateLimit, PROBE_MS, rateLimitStanding } from "@/lib/rate-limit/rate-limit";
 
 /**
  * A client that keeps calling after its 429 is answered from memory (the request gate asks
@@ -17,6 +11,12 @@ import {
  * the time in which its budget frees a call. Then one call probes while the others are
  * still refused. What is remembered is the budget; only credentials it refused are affected.
  */
+
+/** The remembered 429 for this credential, or null when the call goes on (nothing remembered, or the probe). */
+function recentRefusal(credential: string | null, now = Date.now()): RateLimitedError | null {
+  const standing = rateLimitStanding(credential, now);
+  return standing.kind === "refused" ? standing.error : null;
+}
 
 class CountingLimiter implements RateLimiter {
   readonly name = "counting";
