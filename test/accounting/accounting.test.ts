@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { withDemoDatabase } from "../support/demo-database";
 
 /**
  * The tenant's accounting services against a real (PGlite) database seeded with the demo
@@ -25,16 +23,12 @@ let audit: Audit;
 let reports: Reports;
 let errors: Errors;
 let context: Context;
-let dataDir: string;
 const tenants: Record<string, { id: string; slug: string; tier: string; features: Record<string, boolean> }> = {};
 const ALICE = "00000000-0000-4000-8000-00000000a11c";
 
+withDemoDatabase("accounting-test");
+
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "accounting-test-"));
-  process.env.DATA_DIR = dataDir;
-  delete process.env.DATABASE_URL;
-  const { prepareDatabase } = await import("@/lib/tenancy/startup");
-  await prepareDatabase();
   const { findActiveTenantBySlug } = await import("@/lib/tenancy/tenants");
   for (const slug of ["acme", "globex", "initech"]) {
     const t = await findActiveTenantBySlug(slug);
@@ -49,12 +43,6 @@ beforeAll(async () => {
   reports = await import("@/lib/accounting/reports");
   errors = await import("@/lib/http/errors");
   context = await import("@/lib/tenancy/context");
-});
-
-afterAll(async () => {
-  const { resetDatabaseClients } = await import("@/lib/db/reset");
-  await resetDatabaseClients();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 function as<T>(slug: string, fn: () => Promise<T>, role: "owner" | "member" = "owner"): Promise<T> {

@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { FEATURE_KEYS } from "@/lib/tenancy/features";
+import { withDemoDatabase } from "../support/demo-database";
 
 /**
  * Generated from seed table 16.4: for every plan and every feature, a real route handler
@@ -71,15 +69,11 @@ vi.mock("@/lib/auth/session", () => ({
   },
 }));
 
-let dataDir: string;
 const tenants = new Map<string, { id: string; slug: string; key: string }>();
 
+withDemoDatabase("plan-feature-gates");
+
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "plan-feature-gates-"));
-  process.env.DATA_DIR = dataDir;
-  delete process.env.DATABASE_URL;
-  const { prepareDatabase } = await import("@/lib/tenancy/startup");
-  await prepareDatabase();
   const { provisionTenant } = await import("@/lib/tenancy/provisioning");
   const { createApiKey } = await import("@/lib/auth/api-keys");
   const { controlDb } = await import("@/lib/db/control");
@@ -94,12 +88,6 @@ beforeAll(async () => {
     tenants.set(plan, { id: result.tenantId, slug, key: key.secret });
   }
 }, 180_000);
-
-afterAll(async () => {
-  const { resetDatabaseClients } = await import("@/lib/db/reset");
-  await resetDatabaseClients();
-  rmSync(dataDir, { recursive: true, force: true });
-});
 
 async function call(plan: string, feature: string): Promise<Response> {
   const tenant = tenants.get(plan)!;

@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { withDemoDatabase } from "../support/demo-database";
 
 /**
  * The platform admin's tenant service (lib/platform/admin-tenants.ts) against a real
@@ -19,18 +17,14 @@ let errors: Errors;
 let db: Control;
 let resolver: typeof import("@/lib/tenancy/resolver");
 let directory: typeof import("@/lib/tenancy/directory-instance");
-let dataDir: string;
 let adminId: string;
 const ids: Record<string, string> = {};
 
 const actor = () => ({ userId: adminId, ip: "203.0.113.7" });
 
+withDemoDatabase("admin-tenants-test");
+
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "admin-tenants-test-"));
-  process.env.DATA_DIR = dataDir;
-  delete process.env.DATABASE_URL;
-  const { prepareDatabase } = await import("@/lib/tenancy/startup");
-  await prepareDatabase();
   admin = await import("@/lib/platform/admin-tenants");
   errors = await import("@/lib/http/errors");
   resolver = await import("@/lib/tenancy/resolver");
@@ -39,12 +33,6 @@ beforeAll(async () => {
   adminId = (await db.user.findUniqueOrThrow({ where: { email: "admin@logiaccounting.test" } })).id;
   for (const t of await db.tenant.findMany({ select: { id: true, slug: true } })) ids[t.slug] = t.id;
 }, 120_000);
-
-afterAll(async () => {
-  const { resetDatabaseClients } = await import("@/lib/db/reset");
-  await resetDatabaseClients();
-  rmSync(dataDir, { recursive: true, force: true });
-});
 
 /** The error a promise rejects with (fails the test when it resolves). */
 async function failure(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {

@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { PROVISIONING_STEPS } from "@/lib/tenancy/provisioning-steps";
+import { withDemoDatabase } from "../support/demo-database";
 
 /**
  * Tenant provisioning (lib/tenancy/provisioning.ts) against a real embedded (PGlite)
@@ -18,26 +16,16 @@ let db: Control;
 let context: typeof import("@/lib/tenancy/context");
 let scoped: typeof import("@/lib/tenancy/scoped-client");
 let passwords: typeof import("@/lib/auth/passwords");
-let dataDir: string;
+
+withDemoDatabase("provisioning-test");
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "provisioning-test-"));
-  process.env.DATA_DIR = dataDir;
-  delete process.env.DATABASE_URL;
-  const { prepareDatabase } = await import("@/lib/tenancy/startup");
-  await prepareDatabase();
   provisioning = await import("@/lib/tenancy/provisioning");
   context = await import("@/lib/tenancy/context");
   scoped = await import("@/lib/tenancy/scoped-client");
   passwords = await import("@/lib/auth/passwords");
   db = await (await import("@/lib/db/control")).controlDb();
 }, 120_000);
-
-afterAll(async () => {
-  const { resetDatabaseClients } = await import("@/lib/db/reset");
-  await resetDatabaseClients();
-  rmSync(dataDir, { recursive: true, force: true });
-});
 
 function input(slug: string, extra: Partial<Parameters<Provisioning["provisionTenant"]>[0]> = {}) {
   return {

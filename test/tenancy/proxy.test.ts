@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { withDemoDatabase } from "../support/demo-database";
 
 /**
  * proxy.ts against a real (PGlite) control plane with the demo tenants: what each kind of
@@ -11,24 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 type Proxy = typeof import("../../proxy");
 let proxy: Proxy["proxy"];
-let dataDir: string;
 
 const ACME = "a0000000-0000-4000-8000-00000000ac3e";
 
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "proxy-test-"));
-  process.env.DATA_DIR = dataDir;
-  process.env.ROOT_DOMAIN = "localhost:3000";
-  delete process.env.DATABASE_URL;
-  const { prepareDatabase } = await import("@/lib/tenancy/startup");
-  await prepareDatabase();
-  ({ proxy } = await import("../../proxy"));
-});
+withDemoDatabase("proxy-test");
 
-afterAll(async () => {
-  const { resetDatabaseClients } = await import("@/lib/db/reset");
-  await resetDatabaseClients();
-  rmSync(dataDir, { recursive: true, force: true });
+beforeAll(async () => {
+  process.env.ROOT_DOMAIN = "localhost:3000";
+  ({ proxy } = await import("../../proxy"));
 });
 
 function request(host: string, path = "/", headers: Record<string, string> = {}): NextRequest {
