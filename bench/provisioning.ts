@@ -21,7 +21,7 @@ import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { adminQuery } from "./support";
+import { adminQuery, throwawayDatabase } from "./support";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 type Level = "shared_database" | "schema" | "database";
@@ -43,16 +43,13 @@ const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1
 async function main(): Promise<void> {
   const admin = process.env.BENCH_ADMIN_URL || process.env.TEST_DATABASE_URL;
   if (!admin) throw new Error("Set BENCH_ADMIN_URL (or TEST_DATABASE_URL) to an admin URL of a PostgreSQL server");
-  const name = `bench_${randomBytes(5).toString("hex")}`;
-  await adminQuery(admin, `CREATE DATABASE "${name}"`);
+  const { name, url, drop } = await throwawayDatabase(admin);
   // Diagnosis knob: BENCH_SYNCHRONOUS_COMMIT=off shows what the commits' WAL flushes cost.
   const synchronousCommit = process.env.BENCH_SYNCHRONOUS_COMMIT;
   if (synchronousCommit === "off" || synchronousCommit === "local") {
     await adminQuery(admin, `ALTER DATABASE "${name}" SET synchronous_commit = ${synchronousCommit}`);
   }
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  process.env.DATABASE_URL = url.toString();
+  process.env.DATABASE_URL = url;
   const uptimeAtStart = loadavg();
 
   // Imported after the environment is set: the connection is read from it.
@@ -257,24 +254,8 @@ async function main(): Promise<void> {
     console.log(`\nraw results: ${out}`);
   } finally {
     await resetDatabaseClients();
-    // The tenant databases and the template this run created (planes.ts marks them), in
-    // parallel: each DROP DATABASE forces a checkpoint on PostgreSQL 15.
-    const owned = await adminQuery(
-      admin,
-      `SELECT d.datname FROM pg_database d
-         JOIN pg_shdescription s ON s.objoid = d.oid AND s.classoid = 'pg_database'::regclass
-        WHERE s.description = $1`,
-      [`logiaccounting tenant of ${name}`],
-    );
-    const names = owned.rows.map((r: { datname: string }) => r.datname);
-    for (let i = 0; i < names.length; i += 10) {
-      await Promise.all(
-        names
-          .slice(i, i + 10)
-          .map((d) => adminQuery(admin, `DROP DATABASE IF EXISTS "${d.replaceAll('"', '""')}" WITH (FORCE)`)),
-      );
-    }
-    await adminQuery(admin, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    // With the tenant databases and the template this run created.
+    await drop();
   }
 }
 

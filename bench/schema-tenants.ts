@@ -15,14 +15,14 @@
  * TEST_DATABASE_URL), dropped at the end. Knobs: BENCH_TENANTS=1000
  * BENCH_PROVISION_CONCURRENCY=4 BENCH_MIGRATE_CONCURRENCY=8 BENCH_TOUCH_CONCURRENCY=4.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import v8 from "node:v8";
 import vm from "node:vm";
-import { adminQuery } from "./support";
+import { adminQuery, throwawayDatabase } from "./support";
 
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 1000);
 const PROVISION_CONCURRENCY = Number(process.env.BENCH_PROVISION_CONCURRENCY ?? 4);
@@ -61,11 +61,8 @@ async function settledMemory(): Promise<{ rss: number; heapUsed: number; externa
 async function main(): Promise<void> {
   const admin = process.env.BENCH_ADMIN_URL || process.env.TEST_DATABASE_URL;
   if (!admin) throw new Error("Set BENCH_ADMIN_URL (or TEST_DATABASE_URL) to an admin URL of a PostgreSQL server");
-  const name = `bench_${randomBytes(5).toString("hex")}`;
-  await adminQuery(admin, `CREATE DATABASE "${name}"`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  process.env.DATABASE_URL = url.toString();
+  const { name, url, drop } = await throwawayDatabase(admin);
+  process.env.DATABASE_URL = url;
   const loadAtStart = loadavg();
 
   const { migrateMainDatabase } = await import("@/lib/db/bootstrap");
@@ -214,7 +211,7 @@ async function main(): Promise<void> {
     console.log(`raw results: ${out}`);
   } finally {
     await resetDatabaseClients();
-    await adminQuery(admin, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await drop();
   }
 }
 

@@ -26,8 +26,51 @@ export interface ThrowawayDatabase {
   drop(): Promise<void>;
 }
 
-/** A new, empty database `<prefix>_<random>` on the admin URL's server. */
+/**
+ * Drops `name` and the databases the app created for it — database-level tenants and the
+ * tenant template (lib/tenancy/isolation/planes.ts marks each with a comment naming its
+ * main database) — ten at a time: each DROP DATABASE forces a checkpoint on PostgreSQL 15.
+ */
+export async function dropWithTenantDatabases(admin: string, name: string): Promise<void> {
+  const owned = await adminQuery(
+    admin,
+    `SELECT d.datname FROM pg_database d
+       JOIN pg_shdescription s ON s.objoid = d.oid AND s.classoid = 'pg_database'::regclass
+      WHERE s.description = $1`,
+    [`logiaccounting tenant of ${name}`],
+  );
+  const names = owned.rows.map((row: { datname: string }) => row.datname);
+  const drop = (database: string) =>
+    adminQuery(admin, `DROP DATABASE IF EXISTS "${database.replaceAll('"', '""')}" WITH (FORCE)`);
+  for (let i = 0; i < names.length; i += 10) await Promise.all(names.slice(i, i + 10).map(drop));
+  await drop(name);
+}
+
+/**
+ * Databases `<prefix>_<10 hex>` of earlier runs that nobody is connected to: what a bench
+ * killed before its clean-up left behind. Dropped, with their tenant databases.
+ */
+async function dropLeftovers(admin: string, prefix: string): Promise<string[]> {
+  const { rows } = await adminQuery(
+    admin,
+    `SELECT d.datname FROM pg_database d
+      WHERE d.datname ~ $1
+        AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)`,
+    [`^${prefix}_[0-9a-f]{10}$`],
+  );
+  const names = rows.map((row: { datname: string }) => row.datname);
+  for (const name of names) await dropWithTenantDatabases(admin, name);
+  return names;
+}
+
+/**
+ * A new, empty database `<prefix>_<random>` on the admin URL's server. Leftovers of killed
+ * runs with the same prefix are dropped first.
+ */
 export async function throwawayDatabase(admin: string, prefix = "bench"): Promise<ThrowawayDatabase> {
+  const leftovers = await dropLeftovers(admin, prefix);
+  if (leftovers.length)
+    console.log(`dropped ${leftovers.length} database(s) left by killed runs: ${leftovers.join(", ")}`);
   const name = `${prefix}_${randomBytes(5).toString("hex")}`;
   await adminQuery(admin, `CREATE DATABASE "${name}"`);
   const url = new URL(admin);
@@ -35,9 +78,7 @@ export async function throwawayDatabase(admin: string, prefix = "bench"): Promis
   return {
     name,
     url: url.toString(),
-    drop: async () => {
-      await adminQuery(admin, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    },
+    drop: () => dropWithTenantDatabases(admin, name),
   };
 }
 
