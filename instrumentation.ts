@@ -2,7 +2,7 @@
  * Runs once per server process, before the first request is served: in embedded mode the
  * database is migrated and the demo tenants are created here (lib/tenancy/startup.ts); the
  * request gate that server.mjs consults is installed (lib/rate-limit/request-gate.ts); the
- * Redis connections (REDIS_URL) are opened.
+ * Redis connections (REDIS_URL) are opened; the webhook dispatcher starts.
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
@@ -18,4 +18,7 @@ export async function register(): Promise<void> {
   usageCounterStore();
   const { prepareDatabase } = await import("./lib/tenancy/startup");
   await prepareDatabase();
+  // Integrations: this process sends its share of the queued webhook deliveries.
+  const { startDispatcher } = await import("./lib/integrations/delivery");
+  startDispatcher();
 }

@@ -33,6 +33,8 @@ for (const name of ["DATABASE_URL", "MIGRATE_ON_START", "SEED_DEMO", "HOSTNAME"]
 // alone several thousand): rate limits ×100 here. e2e/rate-limit.spec.ts runs its own
 // server with the real limits (RATE_LIMIT_SCALE=1).
 env.RATE_LIMIT_SCALE ||= "100";
+// e2e/integrations.spec.ts's receiver listens on 127.0.0.1, which a deployment refuses.
+env.WEBHOOK_ALLOW_PRIVATE_TARGETS ||= "1";
 
 const server = spawn(process.execPath, [join(root, "server.mjs")], { cwd: root, env, stdio: "inherit" });
 if (process.env.E2E_PID_FILE) writeFileSync(process.env.E2E_PID_FILE, `${process.pid}\n${server.pid}\n`);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { noteEvent } from "@/lib/integrations/events";
 import { currentActor } from "@/lib/tenancy/context";
 import { FEATURE_FOR_RESOURCE } from "./features";
 import { afterCursor, orderByFor, paginationQuery, parseSort, toPage, type Page, type SortSpec } from "./pagination";
@@ -44,10 +45,14 @@ function snapshot(value: unknown): object | undefined {
   return JSON.parse(JSON.stringify(value)) as object;
 }
 
-/** Writes one audit event with the given transaction's client: it commits with the change. */
+/**
+ * Writes one audit event with the given transaction's client: it commits with the change.
+ * The same action is an event for the workspace's integrations, sent once it has committed.
+ */
 export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
   const before = snapshot(entry.before);
   const after = snapshot(entry.after);
+  noteEvent(entry.action, after ?? before);
   await db.auditEvent.create({
     data: {
       ...actorFields(),

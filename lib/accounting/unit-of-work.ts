@@ -1,4 +1,6 @@
 import { NotFoundError } from "@/lib/http/errors";
+import { publishEvents } from "@/lib/integrations/delivery";
+import { collectingEvents, type PublishedEvent } from "@/lib/integrations/events";
 import { currentTenant } from "@/lib/tenancy/context";
 import { tenantTransaction, type ScopedTenantClient } from "@/lib/tenancy/scoped-client";
 import { mappingPrismaErrors } from "./errors";
@@ -9,15 +11,30 @@ export type Db = ScopedTenantClient;
 /**
  * One service operation: checks the plan feature, runs `fn` in ONE transaction scoped to
  * the current tenant (so the change and its audit event commit together) and maps Prisma
- * errors — also those of the commit — to domain errors naming the field.
+ * errors — also those of the commit — to domain errors naming the field. Once committed,
+ * its events go to the workspace's integrations (lib/integrations).
  */
 export async function unitOfWork<T>(
   feature: AccountingFeature,
   entity: string,
   fn: (db: Db) => Promise<T>,
 ): Promise<T> {
-  requireFeature(currentTenant(), feature);
-  return mappingPrismaErrors(entity, () => tenantTransaction(fn));
+  const tenant = currentTenant();
+  requireFeature(tenant, feature);
+  return collectingEvents(
+    () => mappingPrismaErrors(entity, () => tenantTransaction(fn)),
+    (events) => publishCommitted(tenant.id, events),
+  );
+}
+
+/** The change is committed: failing to queue its events must not turn it into an error. */
+async function publishCommitted(tenantId: string, events: PublishedEvent[]): Promise<void> {
+  await publishEvents(tenantId, events).catch((error: unknown) =>
+    console.error(
+      `[webhooks] could not queue ${events.length} event(s) of tenant ${tenantId}:`,
+      error instanceof Error ? error.message : error,
+    ),
+  );
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -22,6 +22,7 @@ export const PERMISSIONS = {
   "team:invite": "admin",
   "team:manage": "admin",
   "api_keys:manage": "admin",
+  "integrations:manage": "admin",
   "domains:manage": "admin",
   "billing:manage": "owner",
   "tenant:delete": "owner",

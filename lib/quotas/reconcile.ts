@@ -11,6 +11,7 @@ import { column, ensureCurrentPeriod, QUOTAS, type QuotaKey } from "./store";
  * the services) is repaired instead of staying wrong for good.
  *
  * - users: the tenant's memberships (control plane);
+ * - integrations: the tenant's outbound webhook endpoints (control plane);
  * - products, projects: the tenant's rows (tenant plane, through the scoped client);
  * - invoices this period: the tenant's `invoice.created` audit events in the period —
  *   the audit event commits with the invoice and is append-only, so deleting a draft
@@ -18,12 +19,12 @@ import { column, ensureCurrentPeriod, QUOTAS, type QuotaKey } from "./store";
  *
  * Each counter is set with a compare-and-set (`WHERE current_x = <value read before
  * counting>`): if a consume ran meanwhile, that counter is left for the next run rather
- * than overwritten with a figure that misses it. Storage, integrations and API calls have
+ * than overwritten with a figure that misses it. Storage and API calls have
  * no source to recount from and are left alone.
  */
 
-export type ReconciledKey = Extract<QuotaKey, "users" | "products" | "projects" | "invoices">;
-export const RECONCILED_KEYS: readonly ReconciledKey[] = ["users", "products", "projects", "invoices"];
+export type ReconciledKey = Extract<QuotaKey, "users" | "products" | "projects" | "invoices" | "integrations">;
+export const RECONCILED_KEYS: readonly ReconciledKey[] = ["users", "products", "projects", "invoices", "integrations"];
 
 export interface Reconciliation {
   key: ReconciledKey;
@@ -40,6 +41,7 @@ export async function reconcileTenantQuotas(tenantId: string, now: Date = new Da
   const { row, period } = await ensureCurrentPeriod(tenantId, now);
   const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
   const users = await db.membership.count({ where: { tenantId } });
+  const integrations = await db.outboundWebhook.count({ where: { tenantId } });
   const tenantCounts = await runInTenantContext(
     {
       tenant: {
@@ -62,7 +64,7 @@ export async function reconcileTenantQuotas(tenantId: string, now: Date = new Da
         }),
       })),
   );
-  const actual: Record<ReconciledKey, number> = { users, ...tenantCounts };
+  const actual: Record<ReconciledKey, number> = { users, integrations, ...tenantCounts };
   const results: Reconciliation[] = [];
   for (const key of RECONCILED_KEYS) {
     const counter = row.current[key];
