@@ -57,11 +57,29 @@ type WebhookRow = {
   updatedAt: Date;
 };
 
-/** The service's callers (routes, server actions, tests) all get a ValidationError naming the fields. */
-function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+/**
+ * The input checked by `schema` and its URL by the target policy, every problem at once:
+ * callers (routes, server actions, tests) get one ValidationError naming all the fields.
+ */
+function validated<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  urlRequired: boolean,
+): { data: z.output<S>; url: string | undefined } {
   const parsed = schema.safeParse(input ?? {});
-  if (!parsed.success) throw new ValidationError(zodIssues(parsed.error));
-  return parsed.data;
+  const issues = parsed.success ? [] : zodIssues(parsed.error);
+  const raw = typeof input === "object" && input !== null ? (input as { url?: unknown }).url : undefined;
+  let url: string | undefined;
+  if (urlRequired || raw !== undefined) {
+    try {
+      url = parseWebhookUrl(raw, targetPolicyFromEnv());
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      issues.push(...error.issues);
+    }
+  }
+  if (issues.length || !parsed.success) throw new ValidationError(issues);
+  return { data: parsed.data, url };
 }
 
 function toDto(row: WebhookRow): WebhookDto {
@@ -114,8 +132,7 @@ export async function createWebhook(
   input: WebhookCreateInput | unknown,
   createdById: string | null,
 ): Promise<WebhookWithSecret> {
-  const data = parse(webhookCreateSchema, input);
-  const url = parseWebhookUrl(data.url, targetPolicyFromEnv());
+  const { data, url } = validated(webhookCreateSchema, input, true);
   return withQuota(tenantId, "integrations", async () => {
     const db = await controlDb();
     const id = randomUUID();
@@ -124,7 +141,7 @@ export async function createWebhook(
       data: {
         id,
         tenantId,
-        url,
+        url: url!, // validated() returns the URL whenever it is required
         description: data.description || null,
         events: data.events,
         secretEncrypted: encryptSigningSecret(secret, id),
@@ -142,8 +159,7 @@ export async function updateWebhook(
   id: string,
   input: WebhookUpdateInput | unknown,
 ): Promise<WebhookDto> {
-  const data = parse(webhookUpdateSchema, input);
-  const url = data.url === undefined ? undefined : parseWebhookUrl(data.url, targetPolicyFromEnv());
+  const { data, url } = validated(webhookUpdateSchema, input, false);
   const before = await findWebhook(tenantId, id);
   const db = await controlDb();
   const { count } = await db.outboundWebhook.updateMany({

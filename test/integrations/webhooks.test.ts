@@ -129,6 +129,9 @@ describeIsolation("integrations: outbound webhooks", () => {
       expect(error, JSON.stringify(input)).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).issues.map((i) => i.field)).toContain(field);
     }
+    // Every problem at once.
+    const both = await failure(createWebhook(tenant.id, { url: "ftp://example.com", events: [] }, null));
+    expect((both as ValidationError).issues.map((i) => i.field).sort()).toEqual(["events", "url"]);
     const hook = await createWebhook(tenant.id, { url: receiver.url, events: ["invoice.created"] }, null);
     const nothing = await failure(updateWebhook(tenant.id, hook.id, {}));
     expect((nothing as ValidationError).issues[0].field).toBe("body");

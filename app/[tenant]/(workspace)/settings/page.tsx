@@ -70,6 +70,9 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
           <Link href="/settings/api-keys" className="font-medium">
             API keys
           </Link>
+          <Link href="/settings/integrations" className="font-medium">
+            Integrations
+          </Link>
           <Link href="/account/security" className="font-medium">
             My two-step sign-in
           </Link>
