@@ -45,6 +45,10 @@ interface Tenant {
   own: Refs;
 }
 
+/** Whether the tenant's plan has the route's feature (a route without one is on every plan). */
+const offers = (t: Pick<Tenant, "features">, route: { feature?: string }) =>
+  !route.feature || Boolean(t.features[route.feature]);
+
 test.describe.configure({ mode: "serial" });
 
 async function call(
@@ -154,7 +158,8 @@ test("tenant A cannot read, change, delete, list or reference tenant B's rows ov
   }
   async function ensureOwn(t: Tenant, name: ResourceName): Promise<string> {
     const route = routeOf(name);
-    if (!t.own[name] && t.features[route.feature] !== false) t.own[name] = await createRow(t, route, `${name}-${run}`);
+    if (!t.own[name] && (!route.feature || t.features[route.feature] !== false))
+      t.own[name] = await createRow(t, route, `${name}-${run}`);
     if (!t.own[name]) throw new Error(`${t.host} cannot create ${name}`);
     return t.own[name];
   }
@@ -199,7 +204,7 @@ test("tenant A cannot read, change, delete, list or reference tenant B's rows ov
   // ── victim rows in B ───────────────────────────────────────────────────────────────
   const victims = new Map<ResourceName, { id: string; label: string }[]>();
   for (const route of ATTACK_ROUTES) {
-    if (!B.features[route.feature]) continue;
+    if (!offers(B, route)) continue;
     const rows = [{ id: await ensureOwn(B, route.name), label: "created" }];
     for (const variant of route.create.variants ?? []) {
       const id = await createRow(B, route, `${route.name}-${variant.label}-${run}`);
@@ -222,7 +227,7 @@ test("tenant A cannot read, change, delete, list or reference tenant B's rows ov
   async function allIdsOfB(): Promise<Map<ResourceName, string[]>> {
     const ids = new Map<ResourceName, string[]>();
     for (const route of ATTACK_ROUTES) {
-      if (!B.features[route.feature]) continue;
+      if (!offers(B, route)) continue;
       const { status, rows } = await listAll(B.host, route, ownerAuth(B, route));
       expect(status).toBe(200);
       ids.set(route.name, rows.map((r) => String(r.id)).sort());
@@ -239,14 +244,14 @@ test("tenant A cannot read, change, delete, list or reference tenant B's rows ov
   /** What A must get back: 404 for a lookup, or 403 where plan or role refuses before any lookup. */
   function expectation(
     auth: Auth,
-    route: { feature: string; sessionOnly?: boolean },
+    route: { feature?: string; sessionOnly?: boolean },
     permission: Permission,
     lookup: number,
   ): { status: number; reason?: string } {
     if (auth.kind === "key" && route.sessionOnly) return { status: 403, reason: "session-only route (API key)" };
     const role = auth.kind === "key" ? API_KEY_ROLE : auth.kind === "session" ? auth.role : "viewer";
     if (!can(role, permission)) return { status: 403, reason: `role ${role} lacks ${permission}` };
-    if (route.feature && !A.features[route.feature]) return { status: 403, reason: `plan lacks ${route.feature}` };
+    if (route.feature && !offers(A, route)) return { status: 403, reason: `plan lacks ${route.feature}` };
     return { status: lookup };
   }
 
@@ -280,7 +285,7 @@ test("tenant A cannot read, change, delete, list or reference tenant B's rows ov
   for (const [id, text] of before) expect(text.startsWith("200 "), `B's row ${id}: ${text}`).toBe(true);
   let controls = 0;
   for (const route of ATTACK_ROUTES) {
-    if (!A.features[route.feature]) continue;
+    if (!offers(A, route)) continue;
     const id = await createRow(A, route, `control-${route.name}-${run}`);
     // Deletes last, so the other operations still find the row.
     const ops = [...route.items].sort((x, y) => Number(x.method === "DELETE") - Number(y.method === "DELETE"));
@@ -328,7 +333,7 @@ test("tenant A cannot read, change, delete, list or reference tenant B's rows ov
     for (const route of ATTACK_ROUTES)
       for (const ref of route.references ?? []) {
         const foreign = victimRefs[ref.target];
-        if (!foreign || !A.features[route.feature]) continue;
+        if (!foreign || !offers(A, route)) continue;
         const ownRefs: Refs = {};
         for (const need of route.create.needs) ownRefs[need] = await ensureOwn(A, need);
         const refs = { ...ownRefs, [ref.target]: foreign };
@@ -451,7 +456,7 @@ test("tenant A cannot read, change, delete, list or reference tenant B's rows ov
     if (JSON.stringify(idsOfBAfter.get(name)) !== JSON.stringify(ids))
       leaks.push(`B's ${name} changed from ${ids.length} to ${idsOfBAfter.get(name)?.length} rows`);
   for (const route of ATTACK_ROUTES) {
-    if (!A.features[route.feature] || route.sessionOnly) continue;
+    if (!offers(A, route) || route.sessionOnly) continue;
     const list = await listAll(A.host, route, A.key);
     if (!route.itemGet) continue;
     await Promise.all(

@@ -10,7 +10,7 @@ import type { Permission } from "../../lib/auth/permissions";
  */
 
 /** Resources other resources refer to (and whose ids the body builders receive). */
-export type ResourceName = "customers" | "products" | "invoices" | "projects" | "apiKeys";
+export type ResourceName = "customers" | "products" | "invoices" | "projects" | "apiKeys" | "webhooks";
 
 /** Ids of one tenant's rows, by resource: what a body builder may point at. */
 export type Refs = Partial<Record<ResourceName, string>>;
@@ -41,8 +41,8 @@ export interface ResourceRoute {
   name: ResourceName;
   /** Collection path: GET lists (`{ data, nextCursor }`), POST creates. */
   base: string;
-  /** The plan feature the route needs (lib/accounting/features.ts). */
-  feature: string;
+  /** The plan feature the route needs (lib/accounting/features.ts); none: every plan has it. */
+  feature?: string;
   /** Session only (`apiKeys: false` in tenantRoute): API keys get 403 before any lookup. */
   sessionOnly?: boolean;
   /** The permission of the list endpoint. */
@@ -203,6 +203,36 @@ export const ATTACK_ROUTES: ResourceRoute[] = [
     volatile: ["lastUsedAt"],
     create: { permission: "api_keys:manage", needs: [], body: (_refs, tag) => ({ name: `victim ${tag}` }) },
     items: [{ method: "DELETE", suffix: "", permission: "api_keys:manage" }],
+  },
+  {
+    // Integrations (docs/integrations.md): every plan, limited by the integrations quota.
+    // `.invalid` never resolves, so the endpoints the suite leaves behind call nobody.
+    name: "webhooks",
+    base: "/api/v1/tenant/webhooks",
+    sessionOnly: true,
+    listPermission: "integrations:manage",
+    itemGet: true,
+    create: {
+      permission: "integrations:manage",
+      needs: [],
+      body: (_refs, tag) => ({
+        url: `https://${tag.replace(/[^a-z0-9-]/gi, "-")}.invalid/hooks`,
+        events: ["invoice.paid"],
+      }),
+    },
+    items: [
+      { method: "GET", suffix: "", permission: "integrations:manage" },
+      {
+        method: "PATCH",
+        suffix: "",
+        permission: "integrations:manage",
+        body: (tag) => ({ description: `attack ${tag}` }),
+      },
+      { method: "GET", suffix: "/deliveries", permission: "integrations:manage" },
+      { method: "POST", suffix: "/test", permission: "integrations:manage" },
+      { method: "POST", suffix: "/secret", permission: "integrations:manage" },
+      { method: "DELETE", suffix: "", permission: "integrations:manage" },
+    ],
   },
 ];
 
