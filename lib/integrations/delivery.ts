@@ -1,3 +1,4 @@
+import { AsyncResource } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
@@ -133,27 +134,7 @@ async function deliverOne(row: Claimed, now: Date, policy: TargetPolicy, timeout
   if (!endpoint || (!endpoint.enabled && row.event_type !== TEST_EVENT)) {
     result = { status: null, error: "the endpoint is disabled" };
   } else {
-    const body = JSON.stringify({
-      id: row.event_id,
-      type: row.event_type,
-      createdAt: row.created_at.toISOString(),
-      data: row.payload,
-    });
-    const secret = decryptSigningSecret(endpoint.secretEncrypted, endpoint.id);
-    result = await post(
-      new URL(endpoint.url),
-      body,
-      {
-        "content-type": "application/json",
-        "user-agent": USER_AGENT,
-        [SIGNATURE_HEADER]: signatureHeader(secret, body),
-        "LogiAccounting-Event-Id": row.event_id,
-        "LogiAccounting-Event-Type": row.event_type,
-        "LogiAccounting-Delivery-Attempt": String(row.attempts),
-      },
-      policy,
-      timeoutMs,
-    );
+    result = await send(row, endpoint, policy, timeoutMs);
   }
   const delivered = result.status !== null && result.status >= 200 && result.status < 300;
   const final = delivered || row.attempts >= MAX_ATTEMPTS || !endpoint;
@@ -171,6 +152,37 @@ async function deliverOne(row: Claimed, now: Date, policy: TargetPolicy, timeout
     },
   });
   return { id: row.id, status, attempts: row.attempts, lastStatus: result.status, lastError: result.error };
+}
+
+/** Signs the event with the endpoint's secret and POSTs it. */
+async function send(
+  row: Claimed,
+  endpoint: { id: string; url: string; secretEncrypted: string },
+  policy: TargetPolicy,
+  timeoutMs: number,
+): Promise<{ status: number | null; error: string | null }> {
+  let secret: string;
+  try {
+    secret = decryptSigningSecret(endpoint.secretEncrypted, endpoint.id);
+  } catch {
+    // Recorded like any failed attempt, so the row still ends as failed instead of looping.
+    return { status: null, error: "the signing secret cannot be read (was AUTH_SECRET changed?): roll it" };
+  }
+  const body = JSON.stringify({
+    id: row.event_id,
+    type: row.event_type,
+    createdAt: row.created_at.toISOString(),
+    data: row.payload,
+  });
+  const headers = {
+    "content-type": "application/json",
+    "user-agent": USER_AGENT,
+    [SIGNATURE_HEADER]: signatureHeader(secret, body),
+    "LogiAccounting-Event-Id": row.event_id,
+    "LogiAccounting-Event-Type": row.event_type,
+    "LogiAccounting-Delivery-Attempt": String(row.attempts),
+  };
+  return post(new URL(endpoint.url), body, headers, policy, timeoutMs);
 }
 
 /** One POST to the checked address; never follows redirects. */
@@ -231,7 +243,13 @@ async function post(
 
 const DISPATCH_INTERVAL_MS = 2_000;
 const KEY = Symbol.for("logiaccounting.webhook-dispatcher");
-type Dispatcher = { timer: ReturnType<typeof setInterval>; running: boolean; again: boolean };
+type Dispatcher = {
+  timer: ReturnType<typeof setInterval>;
+  running: boolean;
+  again: boolean;
+  /** Runs a pass in the context the dispatcher was started in, not in the request that kicked it. */
+  pass: () => void;
+};
 type Holder = { [KEY]?: Dispatcher };
 
 /** Starts the process's dispatcher (instrumentation.ts): due deliveries every 2 s, and at once after a publish. */
@@ -240,7 +258,9 @@ export function startDispatcher(): void {
   if (holder[KEY]) return;
   const timer = setInterval(() => kickDispatcher(), DISPATCH_INTERVAL_MS);
   timer.unref();
-  holder[KEY] = { timer, running: false, again: false };
+  const dispatcher: Dispatcher = { timer, running: false, again: false, pass: () => undefined };
+  dispatcher.pass = AsyncResource.bind(() => void runPasses(dispatcher));
+  holder[KEY] = dispatcher;
 }
 
 export function stopDispatcher(): void {
@@ -258,17 +278,19 @@ function kickDispatcher(): void {
     return;
   }
   dispatcher.running = true;
-  void (async () => {
-    try {
-      do {
-        dispatcher.again = false;
-        const outcomes = await deliverDue();
-        if (outcomes.length === BATCH) dispatcher.again = true;
-      } while (dispatcher.again);
-    } catch (error) {
-      console.error("[webhooks] dispatch failed:", error instanceof Error ? error.message : error);
-    } finally {
-      dispatcher.running = false;
-    }
-  })();
+  dispatcher.pass();
+}
+
+async function runPasses(dispatcher: Dispatcher): Promise<void> {
+  try {
+    do {
+      dispatcher.again = false;
+      const outcomes = await deliverDue();
+      if (outcomes.length === BATCH) dispatcher.again = true;
+    } while (dispatcher.again);
+  } catch (error) {
+    console.error("[webhooks] dispatch failed:", error instanceof Error ? error.message : error);
+  } finally {
+    dispatcher.running = false;
+  }
 }

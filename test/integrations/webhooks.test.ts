@@ -212,6 +212,22 @@ describeIsolation("integrations: outbound webhooks", () => {
     ]);
   });
 
+  it("a secret that no longer decrypts (AUTH_SECRET changed) is an attempt that failed, not a row stuck in the queue", async () => {
+    const tenant = await createTenant("professional");
+    const hook = await createWebhook(tenant.id, { url: receiver.url, events: ["customer.created"] }, null);
+    const other = await createWebhook(tenant.id, { url: receiver.url, events: ["customer.created"] }, null);
+    const db = await controlDb();
+    const foreign = await db.outboundWebhook.findUniqueOrThrow({ where: { id: other.id } });
+    // Another endpoint's ciphertext: bound to that endpoint's id, it does not decrypt here.
+    await db.outboundWebhook.update({ where: { id: hook.id }, data: { secretEncrypted: foreign.secretEncrypted } });
+    const before = receiver.received.length;
+    await sendTestEvent(tenant.id, hook.id);
+    const [outcome] = await deliverDue();
+    expect(outcome).toMatchObject({ status: "pending", attempts: 1, lastStatus: null });
+    expect(outcome.lastError).toMatch(/signing secret cannot be read/);
+    expect(receiver.received).toHaveLength(before);
+  });
+
   it("without WEBHOOK_ALLOW_PRIVATE_TARGETS a private address is refused: when saved, and when delivering", async () => {
     const tenant = await createTenant("professional");
     const hook = await createWebhook(tenant.id, { url: receiver.url, events: ["customer.created"] }, null);
