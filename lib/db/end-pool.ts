@@ -18,8 +18,9 @@ export async function endPool(pool: Pool): Promise<void> {
     pool.on("remove", () => {
       if (--open === 0) resolve();
     });
+    // Not unref'd: the main pool's idle sockets are (allowExitOnIdle), so without a ref'd
+    // handle a script's event loop could empty while they close, and this would never return.
     timer = setTimeout(resolve, CLOSE_BOUND_MS);
-    timer.unref();
   });
   try {
     await pool.end();

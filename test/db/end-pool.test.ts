@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { endPool } from "@/lib/db/end-pool";
@@ -42,6 +44,16 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("endPool on PostgreSQL", () => {
 
   it(`after ${POOLS} pools of 2 connections, no session of theirs is left at the server`, async () => {
     expect(await sessionsLeft(endPool)).toBe(0);
+  });
+
+  it("a script whose pool lets idle sockets go (allowExitOnIdle) gets past endPool instead of exiting mid-wait", () => {
+    const script = fileURLToPath(new URL("../support/end-pool-script.mts", import.meta.url));
+    const run = spawnSync(process.execPath, ["--import", "tsx", script, testDatabaseUrl()], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(run.stdout.trim()).toBe("ended");
+    expect(run.status).toBe(0);
   });
 
   it("an unused pool and a pool whose clients are checked out end too", async () => {
