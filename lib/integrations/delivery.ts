@@ -239,14 +239,32 @@ async function post(
   });
 }
 
+/** Delivered and failed rows are kept this long (the page and the API show the latest). */
+export const DELIVERY_RETENTION_DAYS = 30;
+
+/** Removes finished deliveries older than the retention; pending ones stay whatever their age. */
+export async function pruneDeliveries(now = new Date(), retentionDays = DELIVERY_RETENTION_DAYS): Promise<number> {
+  const db = await controlDb();
+  const { count } = await db.outboundWebhookDelivery.deleteMany({
+    where: {
+      status: { in: ["delivered", "failed"] },
+      createdAt: { lt: new Date(now.getTime() - retentionDays * 86_400_000) },
+    },
+  });
+  return count;
+}
+
 // ── the dispatcher: one per server process ─────────────────────────────────────────────
 
 const DISPATCH_INTERVAL_MS = 2_000;
+const PRUNE_INTERVAL_MS = 3_600_000;
 const KEY = Symbol.for("logiaccounting.webhook-dispatcher");
 type Dispatcher = {
   timer: ReturnType<typeof setInterval>;
   running: boolean;
   again: boolean;
+  /** When this process last removed old deliveries. */
+  prunedAt: number;
   /** Runs a pass in the context the dispatcher was started in, not in the request that kicked it. */
   pass: () => void;
 };
@@ -258,7 +276,7 @@ export function startDispatcher(): void {
   if (holder[KEY]) return;
   const timer = setInterval(() => kickDispatcher(), DISPATCH_INTERVAL_MS);
   timer.unref();
-  const dispatcher: Dispatcher = { timer, running: false, again: false, pass: () => undefined };
+  const dispatcher: Dispatcher = { timer, running: false, again: false, prunedAt: 0, pass: () => undefined };
   dispatcher.pass = AsyncResource.bind(() => void runPasses(dispatcher));
   holder[KEY] = dispatcher;
 }
@@ -283,6 +301,10 @@ function kickDispatcher(): void {
 
 async function runPasses(dispatcher: Dispatcher): Promise<void> {
   try {
+    if (Date.now() - dispatcher.prunedAt > PRUNE_INTERVAL_MS) {
+      dispatcher.prunedAt = Date.now();
+      await pruneDeliveries();
+    }
     do {
       dispatcher.again = false;
       const outcomes = await deliverDue();

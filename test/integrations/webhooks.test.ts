@@ -3,7 +3,7 @@ import { createCustomer } from "@/lib/accounting/customers";
 import { createInvoice } from "@/lib/accounting/invoices";
 import { controlDb } from "@/lib/db/control";
 import { NotFoundError, QuotaExceededError, ValidationError } from "@/lib/http/errors";
-import { deliverDue, MAX_ATTEMPTS, RETRY_DELAYS_MS } from "@/lib/integrations/delivery";
+import { deliverDue, MAX_ATTEMPTS, pruneDeliveries, RETRY_DELAYS_MS } from "@/lib/integrations/delivery";
 import { decryptSigningSecret } from "@/lib/integrations/secrets";
 import { SIGNATURE_HEADER, verifySignature } from "@/lib/integrations/signature";
 import {
@@ -209,6 +209,37 @@ describeIsolation("integrations: outbound webhooks", () => {
     expect(await deliverDue({ now: new Date(now.getTime() + 10 * 86_400_000) })).toEqual([]);
     expect(await listDeliveries(tenant.id, hook.id)).toEqual([
       expect.objectContaining({ eventType: "webhook.test", status: "failed", attempts: MAX_ATTEMPTS }),
+    ]);
+  });
+
+  it("finished deliveries are removed after 30 days; pending ones are kept whatever their age", async () => {
+    const tenant = await createTenant("professional");
+    const hook = await createWebhook(tenant.id, { url: receiver.url, events: ["customer.created"] }, null);
+    const db = await controlDb();
+    const old = new Date(Date.now() - 31 * 86_400_000);
+    const recent = new Date(Date.now() - 29 * 86_400_000);
+    const row = (status: string, createdAt: Date) => ({
+      webhookId: hook.id,
+      tenantId: tenant.id,
+      eventId: crypto.randomUUID(),
+      eventType: "customer.created",
+      payload: {},
+      status,
+      createdAt,
+      // Not due: the other tests' deliverDue calls must not pick these up.
+      nextAttemptAt: new Date(Date.now() + 86_400_000 * 365),
+    });
+    await db.outboundWebhookDelivery.createMany({
+      data: [row("delivered", old), row("failed", old), row("pending", old), row("delivered", recent)],
+    });
+    await pruneDeliveries();
+    const left = await db.outboundWebhookDelivery.findMany({
+      where: { webhookId: hook.id },
+      orderBy: { createdAt: "asc" },
+    });
+    expect(left.map((r) => [r.status, r.createdAt.getTime()])).toEqual([
+      ["pending", old.getTime()],
+      ["delivered", recent.getTime()],
     ]);
   });
 
