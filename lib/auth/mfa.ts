@@ -1,13 +1,5 @@
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHash,
-  createHmac,
-  hkdfSync,
-  randomBytes,
-  timingSafeEqual,
-} from "node:crypto";
-import { authSecret } from "./secret";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { seal, unseal, type SealPurpose } from "./sealed-secret";
 
 /**
  * Time-based one-time passwords (TOTP, RFC 6238 over HOTP, RFC 4226) with node:crypto,
@@ -135,31 +127,16 @@ export function otpauthUri(secret: string, account: string, issuer: string): str
 
 // ---- the secret at rest ----
 
-const SECRET_VERSION = "v1";
+const SECRET_PURPOSE: SealPurpose = { salt: "logiaccounting:mfa", info: "totp-secret-encryption", label: "MFA secret" };
 
-function encryptionKey(env: NodeJS.ProcessEnv = process.env): Buffer {
-  return Buffer.from(hkdfSync("sha256", authSecret(env), "logiaccounting:mfa", "totp-secret-encryption", 32));
-}
-
-/** `v1.<iv>.<tag>.<ciphertext>` (base64url), AES-256-GCM with the user id as associated data. */
+/** Sealed (lib/auth/sealed-secret.ts) with the user id as associated data. */
 export function encryptTotpSecret(secret: string, userId: string, env?: NodeJS.ProcessEnv): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", encryptionKey(env), iv);
-  cipher.setAAD(Buffer.from(userId));
-  const ciphertext = Buffer.concat([cipher.update(secret, "utf8"), cipher.final()]);
-  return [SECRET_VERSION, iv, cipher.getAuthTag(), ciphertext]
-    .map((part) => (typeof part === "string" ? part : part.toString("base64url")))
-    .join(".");
+  return seal(secret, SECRET_PURPOSE, userId, env);
 }
 
 /** The base32 secret, or throws when the value was altered, moved to another user or the key changed. */
 export function decryptTotpSecret(stored: string, userId: string, env?: NodeJS.ProcessEnv): string {
-  const [version, iv, tag, ciphertext] = stored.split(".");
-  if (version !== SECRET_VERSION || !iv || !tag || !ciphertext) throw new Error("Unknown MFA secret format");
-  const decipher = createDecipheriv("aes-256-gcm", encryptionKey(env), Buffer.from(iv, "base64url"));
-  decipher.setAAD(Buffer.from(userId));
-  decipher.setAuthTag(Buffer.from(tag, "base64url"));
-  return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");
+  return unseal(stored, SECRET_PURPOSE, userId, env);
 }
 
 // ---- recovery codes ----

@@ -1,5 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
-import { authSecret } from "@/lib/auth/secret";
+import { seal, unseal, type SealPurpose } from "@/lib/auth/sealed-secret";
 import { ValidationError } from "@/lib/http/errors";
 
 /**
@@ -10,11 +9,11 @@ import { ValidationError } from "@/lib/http/errors";
  * people see is `describeDatabaseUrl` (host, port and database, no credentials).
  */
 
-const VERSION = "v1";
-
-function key(env: NodeJS.ProcessEnv = process.env): Buffer {
-  return Buffer.from(hkdfSync("sha256", authSecret(env), "logiaccounting:tenant-database", "connection-string", 32));
-}
+const PURPOSE: SealPurpose = {
+  salt: "logiaccounting:tenant-database",
+  info: "connection-string",
+  label: "tenant database URL",
+};
 
 /** A PostgreSQL URL with a host and a database, or a ValidationError naming `field`. */
 export function parseDatabaseUrl(value: unknown, field = "databaseUrl"): string {
@@ -35,26 +34,12 @@ export function parseDatabaseUrl(value: unknown, field = "databaseUrl"): string 
 }
 
 export function encryptDatabaseUrl(url: string, tenantId: string, env?: NodeJS.ProcessEnv): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key(env), iv);
-  cipher.setAAD(Buffer.from(tenantId));
-  const ciphertext = Buffer.concat([cipher.update(url, "utf8"), cipher.final()]);
-  return [
-    VERSION,
-    iv.toString("base64url"),
-    cipher.getAuthTag().toString("base64url"),
-    ciphertext.toString("base64url"),
-  ].join(".");
+  return seal(url, PURPOSE, tenantId, env);
 }
 
 /** The connection string, or throws when the value was altered, moved to another tenant or the key changed. */
 export function decryptDatabaseUrl(stored: string, tenantId: string, env?: NodeJS.ProcessEnv): string {
-  const [version, iv, tag, ciphertext] = stored.split(".");
-  if (version !== VERSION || !iv || !tag || !ciphertext) throw new Error("Unknown tenant database URL format");
-  const decipher = createDecipheriv("aes-256-gcm", key(env), Buffer.from(iv, "base64url"));
-  decipher.setAAD(Buffer.from(tenantId));
-  decipher.setAuthTag(Buffer.from(tag, "base64url"));
-  return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");
+  return unseal(stored, PURPOSE, tenantId, env);
 }
 
 /** What may be shown: `host:port/database`, never the user or password. */
