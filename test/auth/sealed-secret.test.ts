@@ -10,7 +10,7 @@ import { decryptDatabaseUrl } from "@/lib/tenancy/isolation/database-url";
  * the three copies of this code that came before the module: what is stored stays readable.
  */
 
-const env = { AUTH_SECRET: "golden-auth-secret-for-the-sealed-secret-test" } as NodeJS.ProcessEnv;
+const env: NodeJS.ProcessEnv = { ...process.env, AUTH_SECRET: "golden-auth-secret-for-the-sealed-secret-test" };
 const purpose: SealPurpose = { salt: "test", info: "sealed-secret", label: "test secret" };
 
 describe("sealed secrets", () => {
@@ -45,7 +45,7 @@ describe("sealed secrets", () => {
     expect(unseal(sealed, purpose, "owner-a", env)).toBe("the secret");
     expect(() => unseal(sealed, purpose, "owner-b", env)).toThrow();
     expect(() => unseal(sealed, { ...purpose, info: "other" }, "owner-a", env)).toThrow();
-    expect(() => unseal(sealed, purpose, "owner-a", { AUTH_SECRET: "rotated" } as NodeJS.ProcessEnv)).toThrow();
+    expect(() => unseal(sealed, purpose, "owner-a", { ...process.env, AUTH_SECRET: "rotated" })).toThrow();
     const [v, iv, tag, body] = sealed.split(".");
     const flipped = body.startsWith("A") ? `B${body.slice(1)}` : `A${body.slice(1)}`;
     expect(() => unseal([v, iv, tag, flipped].join("."), purpose, "owner-a", env)).toThrow();
