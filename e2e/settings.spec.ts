@@ -303,6 +303,7 @@ test("a workspace that requires two-step sign-in leads its owner through enrolme
   const secret = (await page.getByTestId("mfa-secret").textContent())!.replace(/\s/g, "");
   expect(secret).toMatch(/^[A-Z2-7]{32}$/);
   await expect(page.getByTestId("mfa-uri")).toContainText(`otpauth://totp/`);
+  await expect(page.getByRole("img", { name: "QR code of the two-step sign-in setup link" })).toBeVisible();
   await page.getByLabel("Code from the app").fill("000000" === totp(secret) ? "111111" : "000000");
   await page.getByRole("button", { name: "Turn on two-step sign-in" }).click();
   await expect(page.locator("#code-error")).toContainText("not valid");

@@ -2,11 +2,12 @@
 
 import { useActionState } from "react";
 import { Field } from "@/components/auth/field";
+import { QrCode } from "@/components/settings/qr-code";
 import { confirmMfaEnrolmentAction, startMfaEnrolmentAction, type MfaFormState } from "@/lib/auth/mfa-actions";
 
 /**
- * Two-step sign-in set-up: a new secret (shown as text and as an otpauth:// URI to paste
- * into an authenticator), the first code to confirm it, then the recovery codes, shown once.
+ * Two-step sign-in set-up: a new secret (a QR code of its otpauth:// URI to scan, the key as
+ * text and the URI to paste), the first code to confirm it, then the recovery codes, shown once.
  * `required`: the workspace requires it, so the text says why and "Continue" opens the page asked for.
  */
 export function MfaEnrolment({ next = "/", required = false }: { next?: string; required?: boolean }) {
@@ -66,7 +67,11 @@ export function MfaEnrolment({ next = "/", required = false }: { next?: string; 
       <input type="hidden" name="next" value={next} />
       <ol className="list-decimal space-y-2 pl-5 text-sm text-slate-700">
         <li>
-          In your authenticator app, add an account with this key:
+          Scan this code with your authenticator app:
+          <div className="mt-2 inline-block rounded-lg border border-slate-200 bg-white p-2">
+            <QrCode text={enrolment.uri} label="QR code of the two-step sign-in setup link" />
+          </div>
+          <p className="mt-2">Or add an account with this key:</p>
           <code className="mt-1 block rounded bg-slate-100 p-2 font-mono break-all" data-testid="mfa-secret">
             {enrolment.secret.replace(/(.{4})/g, "$1 ").trim()}
           </code>
