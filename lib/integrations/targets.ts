@@ -1,4 +1,4 @@
-import { lookup } from "node:dns/promises";
+import { lookup, Resolver } from "node:dns/promises";
 import { BlockList, isIP } from "node:net";
 import { ValidationError } from "@/lib/http/errors";
 
@@ -17,6 +17,8 @@ import { ValidationError } from "@/lib/http/errors";
 
 export interface TargetPolicy {
   allowPrivate: boolean;
+  /** DNS servers to ask instead of the system's (`host:port`; the tests' stand-in server). */
+  dnsServers?: string[];
 }
 
 export function targetPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): TargetPolicy {
@@ -93,13 +95,35 @@ export class TargetRefusedError extends Error {
   }
 }
 
+/**
+ * Names are resolved with c-ares (`Resolver`), not getaddrinfo: `dns.lookup` runs on libuv's
+ * four worker threads, which password hashing and file reads share, so a slow DNS server
+ * would hold up sign-ins while the dispatcher waits for it. c-ares does not read /etc/hosts;
+ * only with WEBHOOK_ALLOW_PRIVATE_TARGETS (development: `localhost` receivers) is the
+ * system's lookup used.
+ */
+const DNS_TIMEOUT_MS = 2_000;
+
+async function addressesOf(host: string, policy: TargetPolicy): Promise<{ address: string; family: number }[]> {
+  if (policy.allowPrivate) return lookup(host, { all: true, verbatim: true });
+  const resolver = new Resolver({ timeout: DNS_TIMEOUT_MS, tries: 2 });
+  if (policy.dnsServers) resolver.setServers(policy.dnsServers);
+  const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
+  const found = [
+    ...(v4.status === "fulfilled" ? v4.value.map((address) => ({ address, family: 4 })) : []),
+    ...(v6.status === "fulfilled" ? v6.value.map((address) => ({ address, family: 6 })) : []),
+  ];
+  if (!found.length && v4.status === "rejected") throw v4.reason;
+  return found;
+}
+
 /** The address a delivery to `url` connects to: resolved now, every answer checked. */
 export async function resolveTarget(url: URL, policy: TargetPolicy): Promise<{ address: string; family: 4 | 6 }> {
   const host = hostOf(url);
   const literal = isIP(host);
   const addresses = literal
     ? [{ address: host, family: literal }]
-    : await lookup(host, { all: true, verbatim: true }).catch((error: NodeJS.ErrnoException) => {
+    : await addressesOf(host, policy).catch((error: NodeJS.ErrnoException) => {
         throw new TargetRefusedError(`cannot resolve ${host} (${error.code ?? error.message})`);
       });
   if (!addresses.length) throw new TargetRefusedError(`${host} has no address`);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ValidationError } from "@/lib/http/errors";
 import { signatureHeader, verifySignature } from "@/lib/integrations/signature";
 import { isPrivateAddress, parseWebhookUrl, resolveTarget, TargetRefusedError } from "@/lib/integrations/targets";
+import { startDnsServer } from "./dns-server";
 
 /**
  * Where events may be sent (no SSRF into the server's own network) and how receivers check
@@ -55,14 +56,37 @@ describe("target addresses", () => {
     expect(parseWebhookUrl("http://127.0.0.1:8080/x", lenient)).toBe("http://127.0.0.1:8080/x");
   });
 
-  it("at delivery every address the host resolves to is checked, and the checked one is used", async () => {
+  it("at delivery every address the host resolves to (DNS, through a real DNS server) is checked, and a public one is used", async () => {
+    const dns = await startDnsServer({
+      "hooks.example.test": { a: ["93.184.216.34"], aaaa: ["2606:2800:220:1::1"] },
+      "rebind.example.test": { a: ["93.184.216.34", "10.0.0.7"] },
+      "metadata.example.test": { a: ["169.254.169.254"] },
+      "v6-internal.example.test": { aaaa: ["fd00::5"] },
+    });
+    try {
+      const policy = { allowPrivate: false, dnsServers: [dns.address] };
+      expect(await resolveTarget(new URL("https://hooks.example.test/in"), policy)).toEqual({
+        address: "93.184.216.34",
+        family: 4,
+      });
+      // One private answer among public ones is enough to refuse: the connection could get it.
+      await expect(resolveTarget(new URL("https://rebind.example.test/in"), policy)).rejects.toThrow(
+        "rebind.example.test resolves to a private address (10.0.0.7)",
+      );
+      await expect(resolveTarget(new URL("https://metadata.example.test/"), policy)).rejects.toThrow(
+        /169\.254\.169\.254/,
+      );
+      await expect(resolveTarget(new URL("https://v6-internal.example.test/"), policy)).rejects.toThrow(/fd00::5/);
+      await expect(resolveTarget(new URL("https://nowhere.example.test/"), policy)).rejects.toThrow(/cannot resolve/);
+    } finally {
+      await dns.close();
+    }
     await expect(resolveTarget(new URL("https://127.0.0.1/x"), strict)).rejects.toThrow(TargetRefusedError);
-    await expect(resolveTarget(new URL("https://localhost/x"), strict)).rejects.toThrow(/private address/);
     await expect(resolveTarget(new URL("https://[::1]/x"), strict)).rejects.toThrow(TargetRefusedError);
+    // Development (WEBHOOK_ALLOW_PRIVATE_TARGETS): the system's lookup, /etc/hosts included.
     expect(await resolveTarget(new URL("https://localhost/x"), lenient)).toMatchObject({
       address: expect.stringMatching(/^(127\.0\.0\.1|::1)$/),
     });
-    await expect(resolveTarget(new URL("https://no-such-host.invalid/x"), strict)).rejects.toThrow(/cannot resolve/);
   });
 });
 
