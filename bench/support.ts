@@ -4,7 +4,10 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { loadavg } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
 
 /** One statement on a connection of its own (CREATE/DROP DATABASE, settings), closed after. */
@@ -98,3 +101,21 @@ export async function waitForServer(port: number, server?: ChildProcess): Promis
 
 /** The 1, 5 and 15 minute load averages, two decimals. */
 export const loadAverage = () => loadavg().map((l) => Number(l.toFixed(2)));
+
+/**
+ * Writes `bench/results/<name>.json` (git-ignored): the run's figures with the date, Node, the
+ * CPU and the load average at the end, so a result file says where it was measured.
+ */
+export function writeBenchResult(name: string, figures: Record<string, unknown>): string {
+  const out = join(dirname(fileURLToPath(import.meta.url)), "results", `${name}.json`);
+  mkdirSync(dirname(out), { recursive: true });
+  const machine = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: cpus().length,
+    loadAverage1mAtEnd: loadavg()[0],
+  };
+  writeFileSync(out, `${JSON.stringify({ ...machine, ...figures }, null, 2)}\n`);
+  return out;
+}

@@ -14,11 +14,10 @@
  * Knobs: BENCH_TENANTS=20 BENCH_CALLS=400 BENCH_ROUNDS=7 BENCH_CONCURRENCY=4
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { throwawayDatabase } from "./support";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { throwawayDatabase, writeBenchResult } from "./support";
 
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 20);
 const CALLS = Number(process.env.BENCH_CALLS ?? 400);
@@ -138,12 +137,14 @@ async function main(): Promise<void> {
     for (const r of rows) console.log(`| ${r.name} | ${r.msPerCall.toFixed(3)} | ${r.medianPairRatio.toFixed(2)} |`);
     console.log(`deliveries queued: ${deliveries} (one per write of the subscribed variant)`);
 
-    const out = join(dirname(fileURLToPath(import.meta.url)), "results", "webhook-publish.json");
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(
-      out,
-      `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, loadAverage1mAtEnd: loadavg()[0], database, calls: CALLS, rounds: ROUNDS, concurrency: CONCURRENCY, rows, times }, null, 2)}\n`,
-    );
+    writeBenchResult("webhook-publish", {
+      database,
+      calls: CALLS,
+      rounds: ROUNDS,
+      concurrency: CONCURRENCY,
+      rows,
+      times,
+    });
   } finally {
     await resetDatabaseClients();
     await cleanup();
