@@ -4,8 +4,9 @@ import type { z } from "zod";
 import { NotFoundError, ValidationError } from "@/lib/http/errors";
 import { zodIssues } from "@/lib/http/problem";
 import { releaseQuota, withQuota } from "@/lib/quotas/quotas";
+import { isUuid } from "@/lib/tenancy/directory";
 import { enqueueTestEvent } from "./delivery";
-import { webhookCreateSchema, webhookUpdateSchema, type WebhookCreateInput, type WebhookUpdateInput } from "./schemas";
+import { webhookCreateSchema, webhookUpdateSchema } from "./schemas";
 import { encryptSigningSecret, generateSigningSecret } from "./secrets";
 import { parseWebhookUrl, targetPolicyFromEnv } from "./targets";
 
@@ -17,7 +18,6 @@ import { parseWebhookUrl, targetPolicyFromEnv } from "./targets";
  */
 
 const ENTITY = "Webhook";
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface WebhookDto {
   id: string;
@@ -105,7 +105,7 @@ const SELECT = {
 };
 
 async function findWebhook(tenantId: string, id: string): Promise<WebhookRow> {
-  if (!UUID.test(id)) throw new NotFoundError(ENTITY);
+  if (!isUuid(id)) throw new NotFoundError(ENTITY);
   const db = await controlDb();
   const row = await db.outboundWebhook.findFirst({ where: { id, tenantId }, select: SELECT });
   if (!row) throw new NotFoundError(ENTITY);
@@ -129,7 +129,7 @@ export async function getWebhook(tenantId: string, id: string): Promise<WebhookD
 /** Counts against the integrations quota (given back when the creation fails). */
 export async function createWebhook(
   tenantId: string,
-  input: WebhookCreateInput | unknown,
+  input: unknown,
   createdById: string | null,
 ): Promise<WebhookWithSecret> {
   const { data, url } = validated(webhookCreateSchema, input, true);
@@ -154,11 +154,7 @@ export async function createWebhook(
 }
 
 /** Any of url, description, events, enabled; the rest stays. */
-export async function updateWebhook(
-  tenantId: string,
-  id: string,
-  input: WebhookUpdateInput | unknown,
-): Promise<WebhookDto> {
+export async function updateWebhook(tenantId: string, id: string, input: unknown): Promise<WebhookDto> {
   const { data, url } = validated(webhookUpdateSchema, input, false);
   const before = await findWebhook(tenantId, id);
   const db = await controlDb();
@@ -177,7 +173,7 @@ export async function updateWebhook(
 
 /** Deletes the endpoint and its deliveries; its integration slot is given back. */
 export async function deleteWebhook(tenantId: string, id: string): Promise<void> {
-  if (!UUID.test(id)) throw new NotFoundError(ENTITY);
+  if (!isUuid(id)) throw new NotFoundError(ENTITY);
   const db = await controlDb();
   const { count } = await db.outboundWebhook.deleteMany({ where: { id, tenantId } });
   if (count !== 1) throw new NotFoundError(ENTITY);
